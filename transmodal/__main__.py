@@ -1,0 +1,5 @@
+"""``python -m transmodal`` runs the command-line interface."""
+
+from transmodal.bench.cli import main
+
+raise SystemExit(main())
