@@ -75,9 +75,15 @@ class Registry:
         return iter(self.names())
 
     def get(self, name: str) -> Any:
-        """The object registered as ``name`` (imported on first use)."""
+        """The object registered as ``name`` (imported on first use).
+
+        An unregistered ``package.module:attr`` is imported directly, so users can
+        point at their own task, model or metric without registering it.
+        """
         self._load_plugins()
         if name not in self._entries:
+            if ":" in name:
+                return import_object(name)
             raise TransmodalError(self.unknown_message(name))
         target = self._entries[name]
         if isinstance(target, str):

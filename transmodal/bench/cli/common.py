@@ -1,0 +1,59 @@
+"""Flag parsing shared by subcommands (model params, metric specs, shards)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from transmodal.types import MetricSpec, TransmodalError
+
+
+def parse_value(text: str):
+    """JSON when it parses (numbers, booleans, lists), else the string itself."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def parse_pairs(pairs: list[str] | None, flag: str) -> dict:
+    result = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise TransmodalError(f"{flag} expects KEY=VALUE, got {pair!r}")
+        result[key] = parse_value(value)
+    return result
+
+
+def parse_metric(text: str) -> MetricSpec:
+    """``name`` or ``name:key=value,key=value``."""
+    name, _, options = text.partition(":")
+    return MetricSpec(name, parse_pairs([o for o in options.split(",") if o], "--metric"))
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError as error:
+        raise TransmodalError(f"--shard expects i/N, got {text!r}") from error
+    return index, count
+
+
+def add_cache_flag(parser: argparse.ArgumentParser) -> None:
+    from transmodal.bench.runner import default_cache_dir
+
+    parser.add_argument("--cache-dir", type=Path, default=default_cache_dir(), help="output cache (default: %(default)s; env TRANSMODAL_CACHE)")
+
+
+def apply_normalizer(metrics: tuple[MetricSpec, ...], normalizer: str | None) -> tuple[MetricSpec, ...]:
+    """Set ``normalizer`` on every metric that takes one."""
+    if not normalizer:
+        return metrics
+    changed = tuple(
+        MetricSpec(m.name, {**m.options, "normalizer": normalizer}) if "normalizer" in m.options else m for m in metrics
+    )
+    if changed == metrics:
+        raise TransmodalError("--normalizer given but none of the metrics takes a normalizer")
+    return changed

@@ -1,0 +1,53 @@
+"""``transmodal run TASK --model M``: generate (cached, resumable), score, write a record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from transmodal.bench.runner import RunSpec, get_task, run
+from transmodal.leaderboards.table import build_tables, render_text
+
+from .common import add_cache_flag, apply_normalizer, parse_metric, parse_pairs, parse_shard
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("run", help="evaluate a model on a task")
+    parser.add_argument("task")
+    parser.add_argument("--model", required=True, help="registry name, module:factory, or a chain A>B")
+    parser.add_argument("--model-param", action="append", metavar="KEY=VALUE", help="model parameter (repeatable)")
+    parser.add_argument("--metric", action="append", metavar="NAME[:k=v,...]", help="score with these metrics instead of the task's")
+    parser.add_argument("--normalizer", help="text normaliser for metrics that take one (none, basic, whisper-en)")
+    parser.add_argument("--limit", type=int, help="first N samples only")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
+    parser.add_argument("--shard", default="0/1", help="i/N: evaluate every N-th sample from i")
+    parser.add_argument("--replicates", type=int, default=1, help="seed replicates per sample")
+    parser.add_argument("--seed", type=int, default=0, help="base seed")
+    parser.add_argument("--output", type=Path, default=Path("runs"), help="records folder (default: %(default)s)")
+    parser.add_argument("--no-progress", action="store_true")
+    add_cache_flag(parser)
+    parser.set_defaults(handler=handle)
+
+
+def handle(args) -> int:
+    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(args.task).metrics
+    spec = RunSpec(
+        task=args.task,
+        model=args.model,
+        model_params=parse_pairs(args.model_param, "--model-param"),
+        limit=args.limit,
+        batch_size=args.batch_size,
+        device=args.device,
+        shard=parse_shard(args.shard),
+        replicates=args.replicates,
+        seed=args.seed,
+        cache_dir=args.cache_dir,
+        output_dir=args.output,
+        metrics=apply_normalizer(metrics, args.normalizer),
+        progress=not args.no_progress,
+    )
+    result = run(spec)
+    timing = result.record.timings
+    print(render_text(build_tables([result.record])), end="")
+    print(f"generated {timing.generated}, from cache {timing.cached}; record: {result.path}")
+    return 0

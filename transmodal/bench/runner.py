@@ -1,0 +1,274 @@
+"""The runner: plan -> generate (cache) -> score -> record.
+
+``run(RunSpec)`` evaluates one model on one task. Generation writes every batch's
+outputs to the content-addressed cache as soon as the batch finishes, so a crash or
+Ctrl-C loses nothing done; rerunning the same command generates only what is
+missing. ``rescore(record, metrics)`` re-scores a finished run from its cached
+outputs without loading the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from transmodal import registry
+from transmodal.bench import environment
+from transmodal.bench.cache import OutputCache, cache_key
+from transmodal.bench.models import for_task, load_model
+from transmodal.bench.plan import SEED_RULE, WorkItem, config_hash, dataset_hash, plan, select
+from transmodal.bench.scoring import Scored, score
+from transmodal.records import (
+    Environment,
+    ModelInfo,
+    RunRecord,
+    SCHEMA_VERSION,
+    TaskInfo,
+    Timings,
+    read_record,
+    read_sample_rows,
+    write_record,
+)
+from transmodal.types import Audio, MetricSpec, TaskSpec, TransmodalError
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("TRANSMODAL_CACHE", Path.home() / ".cache" / "transmodal"))
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that defines one run; the CLI builds one from its flags."""
+
+    task: str
+    model: str
+    model_params: Mapping[str, Any] = field(default_factory=dict)
+    limit: int | None = None
+    batch_size: int = 8
+    device: str = "cpu"
+    shard: tuple[int, int] = (0, 1)
+    replicates: int = 1
+    seed: int = 0
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    output_dir: Path = Path("runs")
+    metrics: tuple[MetricSpec, ...] | None = None  # None: the task's own metrics
+    progress: bool = True
+
+
+@dataclass
+class RunResult:
+    record: RunRecord
+    path: Path
+
+
+def get_task(name: str) -> TaskSpec:
+    """A registered task, or ``package.module:attr`` naming a TaskSpec (or a function returning one)."""
+    task = registry.tasks.get(name)
+    if callable(task) and not isinstance(task, TaskSpec):
+        task = task()
+    if not isinstance(task, TaskSpec):
+        raise TransmodalError(f"task {name!r} is registered as {type(task).__name__}, not a TaskSpec")
+    return task
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_.+" else "_" for c in text)
+
+
+def run_folder(output_dir: Path, task: str, model: str, shard: tuple[int, int]) -> Path:
+    folder = Path(output_dir) / slug(task) / slug(model)
+    return folder / f"shard-{shard[0]}-of-{shard[1]}" if shard[1] > 1 else folder
+
+
+def _progress(total: int, enabled: bool, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="sample", desc=desc, disable=not enabled or total == 0, leave=False)
+
+
+@dataclass
+class GenerateStats:
+    generated: int = 0
+    model_s: float = 0.0
+    wall_s: float = 0.0
+    audio_seconds: float = 0.0
+
+
+def generate(
+    translator: Any,
+    items: Sequence[WorkItem],
+    keys: Sequence[str],
+    cache: OutputCache,
+    batch_size: int,
+    progress: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+) -> GenerateStats:
+    """Translate every item whose key is missing, writing each batch to the cache."""
+    if batch_size < 1:
+        raise TransmodalError("--batch-size must be at least 1")
+    stats = GenerateStats()
+    todo = [i for i, key in enumerate(keys) if not cache.contains(key)]
+    start = time.perf_counter()
+    with _progress(len(todo), progress, "generate") as bar:
+        for offset in range(0, len(todo), batch_size):
+            chunk = todo[offset : offset + batch_size]
+            tick = time.perf_counter()
+            outputs = translator.translate([items[i].sample for i in chunk], [items[i].seed for i in chunk])
+            stats.model_s += time.perf_counter() - tick
+            if len(outputs) != len(chunk):
+                raise TransmodalError(f"model returned {len(outputs)} outputs for a batch of {len(chunk)}")
+            for i, output in zip(chunk, outputs):
+                cache.put(keys[i], output, {"sample": items[i].sample.id, "seed": items[i].seed})
+                if isinstance(output, Audio):
+                    stats.audio_seconds += output.duration
+            stats.generated += len(chunk)
+            bar.update(len(chunk))
+            if on_batch is not None:
+                on_batch(stats.generated)
+    stats.wall_s = time.perf_counter() - start
+    return stats
+
+
+def _sample_rows(items: Sequence[WorkItem], keys: Sequence[str], outputs: Sequence, digests: Sequence[str], scored: Scored) -> list[dict]:
+    rows = []
+    for index, (item, key, output, digest) in enumerate(zip(items, keys, outputs, digests)):
+        row = {
+            "id": item.sample.id,
+            "replicate": item.replicate,
+            "seed": item.seed,
+            "cache_key": key,
+            "source_sha256": item.source_hash,
+            "output_sha256": digest,
+            "references": [ref if isinstance(ref, str) else str(ref) for ref in item.sample.references],
+            "scores": {label: column[index] for label, column in scored.per_sample.items()},
+        }
+        if isinstance(output, str):
+            row["output"] = output
+        rows.append(row)
+    return rows
+
+
+def _environment(device: str) -> Environment:
+    return Environment(
+        python=platform.python_version(),
+        platform=platform.platform(),
+        packages=environment.package_versions(),
+        git_commit=environment.git_commit(),
+        hardware=environment.hardware(device),
+        determinism=environment.determinism(),
+    )
+
+
+def _record(spec_like: dict, task_ref: str, task: TaskSpec, items, fingerprint, model_name, model_params, card, scored, timings) -> RunRecord:
+    return RunRecord(
+        schema_version=SCHEMA_VERSION,
+        created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        task=TaskInfo(
+            name=task.name,
+            ref=task_ref,
+            source=task.source.value,
+            target=task.target.value,
+            kind=task.kind,
+            dataset_id=task.dataset_id,
+            dataset_hash=dataset_hash(items),
+            config_hash=config_hash(task.config()),
+            config=task.config(),
+        ),
+        model=ModelInfo(name=model_name, fingerprint=fingerprint, params=dict(model_params), card=card),
+        metrics=scored.results,
+        n_samples=len({item.sample.id for item in items}),
+        replicates=spec_like["replicates"],
+        base_seed=spec_like["seed"],
+        seed_rule=SEED_RULE,
+        shard={"index": spec_like["shard"][0], "count": spec_like["shard"][1]},
+        generation=dict(task.generation),
+        environment=_environment(spec_like["device"]),
+        timings=timings,
+    )
+
+
+def run(spec: RunSpec) -> RunResult:
+    """Evaluate ``spec.model`` on ``spec.task``; returns the written record."""
+    started = time.perf_counter()
+    task = get_task(spec.task)
+    samples = select(task.load(), spec.limit, spec.shard)
+    items = plan(task, samples, spec.replicates, spec.seed)
+    cache = OutputCache(spec.cache_dir)
+    cache.check_writable()
+
+    tick = time.perf_counter()
+    loaded = load_model(spec.model, spec.device, dict(spec.model_params))
+    translator = for_task(loaded, task.kind, task.source, task.target)
+    fingerprint = translator.fingerprint()
+    load_s = time.perf_counter() - tick
+
+    task_hash = config_hash(task.config())
+    generation = dict(task.generation)
+    keys = [cache_key(fingerprint, task_hash, it.source_hash, it.seed, it.replicate, generation) for it in items]
+    gen = generate(translator, items, keys, cache, spec.batch_size, spec.progress)
+
+    tick = time.perf_counter()
+    fetched = [cache.get(key) for key in keys]
+    outputs = [value for value, _ in fetched]
+    scored = score(task.name, spec.metrics or task.metrics, [it.sample for it in items], [it.replicate for it in items], outputs)
+    score_s = time.perf_counter() - tick
+    total_s = time.perf_counter() - started
+
+    timings = Timings(
+        load_s=load_s,
+        generate_s=gen.wall_s,
+        model_s=gen.model_s,
+        score_s=score_s,
+        total_s=total_s,
+        generated=gen.generated,
+        cached=len(items) - gen.generated,
+        samples_per_s=(gen.generated / gen.model_s) if gen.model_s > 0 else 0.0,
+        audio_seconds=gen.audio_seconds or None,
+        real_time_factor=(gen.model_s / gen.audio_seconds) if gen.audio_seconds else None,
+    )
+    settings = {"replicates": spec.replicates, "seed": spec.seed, "shard": spec.shard, "device": spec.device}
+    record = _record(settings, spec.task, task, items, fingerprint, loaded.name, loaded.params, loaded.card, scored, timings)
+    rows = _sample_rows(items, keys, outputs, [digest for _, digest in fetched], scored)
+    path = write_record(record, run_folder(spec.output_dir, task.name, loaded.name, spec.shard), rows)
+    return RunResult(record, path)
+
+
+def rescore(record_path: str | Path, metrics: Sequence[MetricSpec] | None, cache_dir: Path, output: Path | None = None) -> RunResult:
+    """Score a finished run again from its cached outputs (no model is loaded)."""
+    started = time.perf_counter()
+    old = read_record(record_path)
+    rows = read_sample_rows(record_path)
+    task = get_task(old.task.ref)
+    by_id = {sample.id: sample for sample in task.load()}
+    missing = [row["id"] for row in rows if row["id"] not in by_id]
+    if missing:
+        raise TransmodalError(f"{len(missing)} sample ids of the record are no longer in task {task.name!r} (e.g. {missing[0]})")
+    cache = OutputCache(cache_dir)
+    items, outputs, digests = [], [], []
+    for row in rows:
+        if "output" in row:
+            value, digest = row["output"], row["output_sha256"]
+        else:
+            value, digest = cache.get(row["cache_key"])
+        items.append(WorkItem(by_id[row["id"]], row["replicate"], row["seed"], row["source_sha256"]))
+        outputs.append(value)
+        digests.append(digest)
+    if dataset_hash(items) != old.task.dataset_hash:
+        raise TransmodalError(f"task {task.name!r} data changed since the record was written (dataset hash differs)")
+    tick = time.perf_counter()
+    scored = score(task.name, metrics or task.metrics, [it.sample for it in items], [it.replicate for it in items], outputs)
+    score_s = time.perf_counter() - tick
+    timings = Timings(
+        load_s=0.0, generate_s=0.0, model_s=0.0, score_s=score_s, total_s=time.perf_counter() - started,
+        generated=0, cached=len(items), samples_per_s=0.0,
+    )
+    settings = {"replicates": old.replicates, "seed": old.base_seed, "shard": (old.shard["index"], old.shard["count"]), "device": "cpu"}
+    record = _record(settings, old.task.ref, task, items, old.model.fingerprint, old.model.name, old.model.params, old.model.card, scored, timings)
+    folder = Path(output) if output else (Path(record_path) if Path(record_path).is_dir() else Path(record_path).parent)
+    path = write_record(record, folder, _sample_rows(items, [row["cache_key"] for row in rows], outputs, digests, scored))
+    return RunResult(record, path)
