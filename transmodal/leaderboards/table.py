@@ -3,7 +3,7 @@
 One table per task, one row per model, one column per metric *signature*: two
 records whose metric signatures differ (another normaliser, tokenizer, judge or
 library version) never share a column; the second gets a ``#hash`` suffix.
-Rows are sorted by the first column in its better direction. Cells show the value
+Rows are sorted best first by the column most models have. Cells show the value
 and its 95% interval.
 """
 
@@ -82,9 +82,9 @@ def build_tables(records: Iterable[RunRecord]) -> list[Table]:
                 cells[index[key]] = result
             rows.append((record.model.name, cells, record.n_samples))
         if columns:
-            first = columns[0]
-            sign = -1.0 if first.higher_is_better else 1.0
-            rows.sort(key=lambda row: sign * row[1][0].value if 0 in row[1] else math.inf)
+            main = max(range(len(columns)), key=lambda i: (sum(i in cells for _, cells, _ in rows), -i))
+            sign = -1.0 if columns[main].higher_is_better else 1.0
+            rows.sort(key=lambda row: sign * row[1][main].value if main in row[1] else math.inf)
         tables.append(Table(task, columns, rows))
     return tables
 
