@@ -25,6 +25,6 @@ def test_rows_sorted_best_first_and_signatures_kept_apart(tmp_path):
     assert table.columns[1].suffix.startswith("#")
     assert [row[0] for row in table.rows] == [record.model.name, "worse", "other-normaliser"]
     text = render_text([table])
-    assert "0.500 [0.300, 0.700]" in text
+    assert "0.5000 [0.3000, 0.7000]" in text  # 4 significant digits
     markdown = render_markdown([table])
     assert record.metrics[0].signature in markdown and "|norm:basic" in markdown
