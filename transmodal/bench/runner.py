@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from transmodal import registry
 from transmodal.bench import environment
+from transmodal.bench.bundle import bundled_samples
 from transmodal.bench.cache import OutputCache, cache_key
 from transmodal.bench.models import for_task, load_model
 from transmodal.bench.plan import SEED_RULE, WorkItem, config_hash, dataset_hash, plan, select
@@ -74,6 +75,12 @@ def get_task(name: str) -> TaskSpec:
     if not isinstance(task, TaskSpec):
         raise TransmodalError(f"task {name!r} is registered as {type(task).__name__}, not a TaskSpec")
     return task
+
+
+def load_samples(task_ref: str, task: TaskSpec) -> list:
+    """The task's samples: from the active offline bundle when it has them, else the task's loader."""
+    bundled = bundled_samples(task_ref)
+    return bundled if bundled is not None else list(task.load())
 
 
 def slug(text: str) -> str:
@@ -196,7 +203,7 @@ def run(spec: RunSpec) -> RunResult:
     """Evaluate ``spec.model`` on ``spec.task``; returns the written record."""
     started = time.perf_counter()
     task = get_task(spec.task)
-    samples = select(task.load(), spec.limit, spec.shard)
+    samples = select(load_samples(spec.task, task), spec.limit, spec.shard)
     items = plan(task, samples, spec.replicates, spec.seed)
     cache = OutputCache(spec.cache_dir)
     cache.check_writable()
@@ -244,7 +251,7 @@ def rescore(record_path: str | Path, metrics: Sequence[MetricSpec] | None, cache
     old = read_record(record_path)
     rows = read_sample_rows(record_path)
     task = get_task(old.task.ref)
-    by_id = {sample.id: sample for sample in task.load()}
+    by_id = {sample.id: sample for sample in load_samples(old.task.ref, task)}
     missing = [row["id"] for row in rows if row["id"] not in by_id]
     if missing:
         raise TransmodalError(f"{len(missing)} sample ids of the record are no longer in task {task.name!r} (e.g. {missing[0]})")

@@ -13,9 +13,9 @@ import traceback
 from transmodal import __version__
 from transmodal.types import TransmodalError
 
-from . import leaderboard_cmd, list_cmd, run_cmd, score_cmd, suite_cmd
+from . import leaderboard_cmd, list_cmd, prefetch_cmd, run_cmd, score_cmd, suite_cmd
 
-SUBCOMMANDS = (list_cmd, run_cmd, score_cmd, suite_cmd, leaderboard_cmd)
+SUBCOMMANDS = (list_cmd, run_cmd, score_cmd, suite_cmd, leaderboard_cmd, prefetch_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,3 +57,14 @@ def apply_normalizer(metrics: tuple[MetricSpec, ...], normalizer: str | None) ->
     if changed == metrics:
         raise TransmodalError("--normalizer given but none of the metrics takes a normalizer")
     return changed
+
+
+def add_bundle_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline-bundle", type=Path, help="read weights and data from a `transmodal prefetch` bundle")
+
+
+def activate_bundle(args) -> None:
+    if getattr(args, "offline_bundle", None):
+        from transmodal.bench.bundle import use_bundle
+
+        use_bundle(args.offline_bundle)

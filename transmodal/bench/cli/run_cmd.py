@@ -7,7 +7,7 @@ from pathlib import Path
 from transmodal.bench.runner import RunSpec, get_task, run
 from transmodal.leaderboards.table import build_tables, render_text
 
-from .common import add_cache_flag, apply_normalizer, parse_metric, parse_pairs, parse_shard
+from .common import activate_bundle, add_bundle_flag, add_cache_flag, apply_normalizer, parse_metric, parse_pairs, parse_shard
 
 
 def add_parser(sub) -> None:
@@ -26,10 +26,12 @@ def add_parser(sub) -> None:
     parser.add_argument("--output", type=Path, default=Path("runs"), help="records folder (default: %(default)s)")
     parser.add_argument("--no-progress", action="store_true")
     add_cache_flag(parser)
+    add_bundle_flag(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args) -> int:
+    activate_bundle(args)
     metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(args.task).metrics
     spec = RunSpec(
         task=args.task,

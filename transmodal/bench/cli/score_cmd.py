@@ -8,7 +8,7 @@ from transmodal.bench.runner import get_task, rescore
 from transmodal.leaderboards.table import build_tables, render_text
 from transmodal.records import read_record
 
-from .common import add_cache_flag, apply_normalizer, parse_metric
+from .common import activate_bundle, add_bundle_flag, add_cache_flag, apply_normalizer, parse_metric
 
 
 def add_parser(sub) -> None:
@@ -18,10 +18,12 @@ def add_parser(sub) -> None:
     parser.add_argument("--normalizer", help="text normaliser for metrics that take one")
     parser.add_argument("--output", type=Path, help="write the new record here (default: replace the old one)")
     add_cache_flag(parser)
+    add_bundle_flag(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args) -> int:
+    activate_bundle(args)
     old = read_record(args.record)
     metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(old.task.ref).metrics
     result = rescore(args.record, apply_normalizer(metrics, args.normalizer), args.cache_dir, args.output)

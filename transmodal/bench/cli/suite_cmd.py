@@ -10,7 +10,7 @@ from transmodal.bench.suites import get_suite
 from transmodal.leaderboards.table import build_tables, render_markdown, render_text
 from transmodal.types import TransmodalError
 
-from .common import add_cache_flag
+from .common import activate_bundle, add_bundle_flag, add_cache_flag
 from .leaderboard_cmd import to_csv
 
 
@@ -21,10 +21,12 @@ def add_parser(sub) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--no-progress", action="store_true")
     add_cache_flag(parser)
+    add_bundle_flag(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args) -> int:
+    activate_bundle(args)
     entries = get_suite(args.name)
     records, failures = [], []
     for number, entry in enumerate(entries, 1):
