@@ -105,6 +105,7 @@ class RunRecord:
     seed_rule: str
     shard: dict
     generation: dict
+    settings: dict  # how it was invoked: limit, batch_size, device (what `verify` reruns)
     environment: Environment
     timings: Timings
     samples_file: str = SAMPLES_FILE

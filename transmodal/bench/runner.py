@@ -152,6 +152,7 @@ def _sample_rows(items: Sequence[WorkItem], keys: Sequence[str], outputs: Sequen
             "source_sha256": item.source_hash,
             "output_sha256": digest,
             "references": [ref if isinstance(ref, str) else str(ref) for ref in item.sample.references],
+            "meta": {key: value if isinstance(value, (str, int, float, bool, type(None))) else str(value) for key, value in item.sample.meta.items()},
             "scores": {label: column[index] for label, column in scored.per_sample.items()},
         }
         if isinstance(output, str):
@@ -194,6 +195,7 @@ def _record(spec_like: dict, task_ref: str, task: TaskSpec, items, fingerprint, 
         seed_rule=SEED_RULE,
         shard={"index": spec_like["shard"][0], "count": spec_like["shard"][1]},
         generation=dict(task.generation),
+        settings={key: spec_like[key] for key in ("limit", "batch_size", "device")},
         environment=_environment(spec_like["device"]),
         timings=timings,
     )
@@ -238,7 +240,8 @@ def run(spec: RunSpec) -> RunResult:
         audio_seconds=gen.audio_seconds or None,
         real_time_factor=(gen.model_s / gen.audio_seconds) if gen.audio_seconds else None,
     )
-    settings = {"replicates": spec.replicates, "seed": spec.seed, "shard": spec.shard, "device": spec.device}
+    settings = {"replicates": spec.replicates, "seed": spec.seed, "shard": spec.shard, "device": spec.device,
+                "limit": spec.limit, "batch_size": spec.batch_size}
     record = _record(settings, spec.task, task, items, fingerprint, loaded.name, loaded.params, loaded.card, scored, timings)
     rows = _sample_rows(items, keys, outputs, [digest for _, digest in fetched], scored)
     path = write_record(record, run_folder(spec.output_dir, task.name, loaded.name, spec.shard), rows)
@@ -274,7 +277,7 @@ def rescore(record_path: str | Path, metrics: Sequence[MetricSpec] | None, cache
         load_s=0.0, generate_s=0.0, model_s=0.0, score_s=score_s, total_s=time.perf_counter() - started,
         generated=0, cached=len(items), samples_per_s=0.0,
     )
-    settings = {"replicates": old.replicates, "seed": old.base_seed, "shard": (old.shard["index"], old.shard["count"]), "device": "cpu"}
+    settings = {"replicates": old.replicates, "seed": old.base_seed, "shard": (old.shard["index"], old.shard["count"]), **old.settings}
     record = _record(settings, old.task.ref, task, items, old.model.fingerprint, old.model.name, old.model.params, old.model.card, scored, timings)
     folder = Path(output) if output else (Path(record_path) if Path(record_path).is_dir() else Path(record_path).parent)
     path = write_record(record, folder, _sample_rows(items, [row["cache_key"] for row in rows], outputs, digests, scored))

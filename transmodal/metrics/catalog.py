@@ -5,4 +5,10 @@ is built as ``Class(**options)``.
 """
 
 BUILTIN_METRICS: dict[str, str] = {
+    "bleu": "transmodal.metrics.bleu:BLEU",
+    "chrf": "transmodal.metrics.chrf:ChrF",
+    "chrf++": "transmodal.metrics.chrf:ChrFPlusPlus",
+    "wer": "transmodal.metrics.error_rate:WordErrorRate",
+    "cer": "transmodal.metrics.error_rate:CharErrorRate",
+    "cider-d": "transmodal.metrics.cider:CIDErD",
 }

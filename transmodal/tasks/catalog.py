@@ -4,4 +4,5 @@ One task per file under ``transmodal/tasks/``; nothing here is imported until us
 """
 
 BUILTIN_TASKS: dict[str, str] = {
+    "librivox-mini": "transmodal.tasks.speech_to_text:LIBRIVOX_MINI",
 }
