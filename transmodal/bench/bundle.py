@@ -58,13 +58,18 @@ def _copy_task(task_ref: str, task: TaskSpec, out: Path) -> int:
 
 
 def _store(value, folder: Path, stem: str):
-    """Text stays inline; files are copied byte for byte (never re-encoded)."""
+    """Text stays inline; files are copied byte for byte (never re-encoded); PIL images go to PNG."""
     if isinstance(value, str):
         return {"text": value}
     if isinstance(value, Path):
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{weights.slug(stem)}{value.suffix}"
         shutil.copy2(value, target)
+        return {"file": target.name}
+    if hasattr(value, "save") and hasattr(value, "mode"):  # an in-memory PIL image: stored losslessly
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{weights.slug(stem)}.png"
+        value.save(target, format="PNG")
         return {"file": target.name}
     raise TransmodalError(f"cannot bundle an in-memory {type(value).__name__}; the task must load it from files")
 

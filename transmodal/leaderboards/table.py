@@ -30,7 +30,8 @@ class Column:
     @property
     def header(self) -> str:
         arrow = "↑" if self.higher_is_better else "↓"
-        return f"{self.display_name}{self.suffix} {arrow}"
+        options = self.label[self.label.index("[") :] if "[" in self.label else ""
+        return f"{self.display_name}{options}{self.suffix} {arrow}"
 
 
 @dataclass(frozen=True)
