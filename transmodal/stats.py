@@ -24,10 +24,42 @@ def stable_seed(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
 
 
+_CHUNK_ELEMENTS = 1 << 17  # resample-count cells per chunk: stays in cache, bounds memory
+
+
+def _count_chunks(n: int, resamples: int, seed: int):
+    """Yield ``(start, counts[m, n])`` float64 chunks of multinomial resample counts.
+
+    Each replicate draws ``n`` indices uniformly with replacement (``Generator.integers``,
+    exact) and counts them with one ``bincount`` per chunk. The draws depend only on
+    ``(n, resamples, seed)``, never on how the caller consumes the chunks.
+    """
+    rng = np.random.default_rng(seed)
+    rows = max(1, _CHUNK_ELEMENTS // max(n, 1))
+    dtype = np.uint32 if rows * n < 2**32 else np.uint64
+    for start in range(0, resamples, rows):
+        m = min(rows, resamples - start)
+        index = rng.integers(0, n, size=(m, n), dtype=dtype)
+        if m > 1:
+            index += (np.arange(m, dtype=dtype) * dtype(n))[:, None]
+        yield start, np.bincount(index.ravel(), minlength=m * n).reshape(m, n).astype(np.float64)
+
+
 def resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
     """``[resamples, n]`` counts: how often each sample is drawn in each replicate."""
-    rng = np.random.default_rng(seed)
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(np.float64)
+    counts = np.empty((resamples, n))
+    for start, chunk in _count_chunks(n, resamples, seed):
+        counts[start : start + len(chunk)] = chunk
+    return counts
+
+
+def resampled_sums(stats: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """``resample_counts(N, resamples, seed) @ stats`` ``[resamples, S]``, chunked (no ``[B, N]`` matrix)."""
+    stats = np.asarray(stats, dtype=np.float64)
+    sums = np.empty((resamples, stats.shape[1]))
+    for start, chunk in _count_chunks(stats.shape[0], resamples, seed):
+        np.dot(chunk, stats, out=sums[start : start + len(chunk)])
+    return sums
 
 
 def bootstrap_sums(
@@ -49,7 +81,7 @@ def bootstrap_sums(
     if n < 2:
         value = float(from_sums(stats.sum(0)))
         return value, value
-    values = np.asarray(from_sums(resample_counts(n, resamples, seed) @ stats), dtype=np.float64)
+    values = np.asarray(from_sums(resampled_sums(stats, resamples, seed)), dtype=np.float64)
     values = values[np.isfinite(values)]
     if values.size == 0:
         return float("nan"), float("nan")
@@ -73,8 +105,9 @@ def paired_bootstrap_delta(
     cand = np.asarray(stats_candidate, dtype=np.float64)
     if base.shape != cand.shape:
         raise ValueError(f"paired statistics differ in shape: {base.shape} vs {cand.shape}")
-    counts = resample_counts(base.shape[0], resamples, seed)
-    return np.asarray(from_sums(counts @ cand)) - np.asarray(from_sums(counts @ base))
+    sums = resampled_sums(np.concatenate([base, cand], axis=1), resamples, seed)  # same replicates for both
+    width = base.shape[1]
+    return np.asarray(from_sums(sums[:, width:])) - np.asarray(from_sums(sums[:, :width]))
 
 
 def holm(p_values: list[float]) -> list[float]:
