@@ -4,5 +4,13 @@ One task per file under ``transmodal/tasks/``; nothing here is imported until us
 """
 
 BUILTIN_TASKS: dict[str, str] = {
+    "prompts-mini-t2i": "transmodal.tasks.text_to_image:PROMPTS_MINI_T2I",
+    "photos-mini-retrieval": "transmodal.tasks.retrieval:PHOTOS_MINI_RETRIEVAL",
+    "captions-text-retrieval": "transmodal.tasks.retrieval:CAPTIONS_TEXT_RETRIEVAL",
+    "librivox-speech-retrieval": "transmodal.tasks.retrieval:LIBRIVOX_SPEECH_RETRIEVAL",
+    "tts-sentences": "transmodal.tasks.text_to_speech:TTS_SENTENCES",
     "librivox-mini": "transmodal.tasks.speech_to_text:LIBRIVOX_MINI",
+    "photos-degradation": "transmodal.tasks.photos_degradation:PHOTOS_DEGRADATION",
+    "rendered-text-ocr": "transmodal.tasks.image_to_text:RENDERED_TEXT_OCR",
+    "photos-mini-captions": "transmodal.tasks.image_to_text:PHOTOS_MINI_CAPTIONS",
 }
