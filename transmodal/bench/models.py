@@ -4,7 +4,7 @@ A model string is one of
 * a registry name (``whisper-tiny.en``; built-ins and ``transmodal.models`` plugins),
 * ``package.module:factory`` (a callable ``factory(device=..., **params)`` or a ModelEntry),
 * a chain ``A>B``: A's output feeds B. Two translators make a round trip
-  (``piper-joe>whisper-base.en`` is text->speech->text); a translator then an
+  (``piper-joe>whisper-base`` is text->speech->text); a translator then an
   embedder makes an embedder for A's source modality (``whisper-tiny.en>minilm-l6-v2``
   embeds speech by transcribing it). Chains are declared, never hand-written per pair.
 """
