@@ -58,6 +58,7 @@ class RunSpec:
     cache_dir: Path = field(default_factory=default_cache_dir)
     output_dir: Path = Path("runs")
     metrics: tuple[MetricSpec, ...] | None = None  # None: the task's own metrics
+    data: Path | None = None  # the task on the user's own files instead of its built-in data
     progress: bool = True
 
 
@@ -67,13 +68,20 @@ class RunResult:
     path: Path
 
 
-def get_task(name: str) -> TaskSpec:
-    """A registered task, or ``package.module:attr`` naming a TaskSpec (or a function returning one)."""
+def get_task(name: str, data: str | Path | None = None) -> TaskSpec:
+    """A registered task, or ``package.module:attr`` naming a TaskSpec (or a function returning one).
+
+    With ``data``, the task's modalities and metrics apply to the user's own files.
+    """
     task = registry.tasks.get(name)
     if callable(task) and not isinstance(task, TaskSpec):
         task = task()
     if not isinstance(task, TaskSpec):
         raise TransmodalError(f"task {name!r} is registered as {type(task).__name__}, not a TaskSpec")
+    if data is not None:
+        from transmodal.tasks.datasets.local import task_on_local_data
+
+        task = task_on_local_data(task, data)
     return task
 
 
@@ -195,7 +203,7 @@ def _record(spec_like: dict, task_ref: str, task: TaskSpec, items, fingerprint, 
         seed_rule=SEED_RULE,
         shard={"index": spec_like["shard"][0], "count": spec_like["shard"][1]},
         generation=dict(task.generation),
-        settings={key: spec_like[key] for key in ("limit", "batch_size", "device")},
+        settings={key: spec_like.get(key) for key in ("limit", "batch_size", "device", "data")},
         environment=_environment(spec_like["device"]),
         timings=timings,
     )
@@ -204,7 +212,7 @@ def _record(spec_like: dict, task_ref: str, task: TaskSpec, items, fingerprint, 
 def run(spec: RunSpec) -> RunResult:
     """Evaluate ``spec.model`` on ``spec.task``; returns the written record."""
     started = time.perf_counter()
-    task = get_task(spec.task)
+    task = get_task(spec.task, spec.data)
     samples = select(load_samples(spec.task, task), spec.limit, spec.shard)
     items = plan(task, samples, spec.replicates, spec.seed)
     cache = OutputCache(spec.cache_dir)
@@ -241,10 +249,11 @@ def run(spec: RunSpec) -> RunResult:
         real_time_factor=(gen.model_s / gen.audio_seconds) if gen.audio_seconds else None,
     )
     settings = {"replicates": spec.replicates, "seed": spec.seed, "shard": spec.shard, "device": spec.device,
-                "limit": spec.limit, "batch_size": spec.batch_size}
+                "limit": spec.limit, "batch_size": spec.batch_size, "data": str(spec.data) if spec.data else None}
     record = _record(settings, spec.task, task, items, fingerprint, loaded.name, loaded.params, loaded.card, scored, timings)
     rows = _sample_rows(items, keys, outputs, [digest for _, digest in fetched], scored)
-    path = write_record(record, run_folder(spec.output_dir, task.name, loaded.name, spec.shard), rows)
+    folder_name = task.name if spec.data is None else f"{task.name}@{Path(spec.data).stem}"
+    path = write_record(record, run_folder(spec.output_dir, folder_name, loaded.name, spec.shard), rows)
     return RunResult(record, path)
 
 
@@ -253,7 +262,7 @@ def rescore(record_path: str | Path, metrics: Sequence[MetricSpec] | None, cache
     started = time.perf_counter()
     old = read_record(record_path)
     rows = read_sample_rows(record_path)
-    task = get_task(old.task.ref)
+    task = get_task(old.task.ref, old.settings.get("data"))
     by_id = {sample.id: sample for sample in load_samples(old.task.ref, task)}
     missing = [row["id"] for row in rows if row["id"] not in by_id]
     if missing:

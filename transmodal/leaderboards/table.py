@@ -1,6 +1,6 @@
 """Leaderboard tables from run records (plain text and markdown).
 
-One table per task, one row per model, one column per metric *signature*: two
+One table per task (and data set), one row per model, one column per metric *signature*: two
 records whose metric signatures differ (another normaliser, tokenizer, judge or
 library version) never share a column; the second gets a ``#hash`` suffix.
 Rows are sorted best first by the column most models have. Cells show the value
@@ -63,9 +63,14 @@ def format_cell(result: MetricResult | None) -> str:
 
 
 def build_tables(records: Iterable[RunRecord]) -> list[Table]:
-    by_task: dict[str, list[RunRecord]] = defaultdict(list)
+    records = list(records)
+    datasets: dict[str, set[str]] = defaultdict(set)
     for record in records:
-        by_task[record.task.name].append(record)
+        datasets[record.task.name].add(record.task.dataset_id)
+    by_task: dict[str, list[RunRecord]] = defaultdict(list)
+    for record in records:  # one table per task and data set: numbers on other data never share a table
+        name = record.task.name
+        by_task[name if len(datasets[name]) == 1 else f"{name} on {record.task.dataset_id}"].append(record)
     tables = []
     for task in sorted(by_task):
         columns: list[Column] = []

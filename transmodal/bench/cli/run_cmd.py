@@ -17,6 +17,7 @@ def add_parser(sub) -> None:
     parser.add_argument("--model-param", action="append", metavar="KEY=VALUE", help="model parameter (repeatable)")
     parser.add_argument("--metric", action="append", metavar="NAME[:k=v,...]", help="score with these metrics instead of the task's")
     parser.add_argument("--normalizer", help="text normaliser for metrics that take one (none, basic, whisper-en)")
+    parser.add_argument("--data", type=Path, help="run the task on your own files: manifest (JSONL/CSV/TSV), folder, LibriSpeech/Common Voice/HF dataset folder")
     parser.add_argument("--limit", type=int, help="first N samples only")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
@@ -32,7 +33,7 @@ def add_parser(sub) -> None:
 
 def handle(args) -> int:
     activate_bundle(args)
-    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(args.task).metrics
+    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(args.task, args.data).metrics
     spec = RunSpec(
         task=args.task,
         model=args.model,
@@ -46,6 +47,7 @@ def handle(args) -> int:
         cache_dir=args.cache_dir,
         output_dir=args.output,
         metrics=apply_normalizer(metrics, args.normalizer),
+        data=args.data,
         progress=not args.no_progress,
     )
     result = run(spec)

@@ -25,7 +25,7 @@ def add_parser(sub) -> None:
 def handle(args) -> int:
     activate_bundle(args)
     old = read_record(args.record)
-    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(old.task.ref).metrics
+    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(old.task.ref, old.settings.get("data")).metrics
     result = rescore(args.record, apply_normalizer(metrics, args.normalizer), args.cache_dir, args.output)
     print(render_text(build_tables([result.record])), end="")
     print(f"re-scored {result.record.n_samples} samples without generating; record: {result.path}")
