@@ -21,8 +21,38 @@ class SuiteEntry:
     model_params: Mapping = field(default_factory=dict)
 
 
+OFFLINE = (
+    # speech -> text on real recordings
+    SuiteEntry("librivox-mini", "pocketsphinx-en-us"),
+    SuiteEntry("librivox-mini", "whisper-tiny.en"),
+    SuiteEntry("librivox-mini", "whisper-base"),
+    # text -> speech, judged by Whisper base (first 10 Harvard sentences)
+    SuiteEntry("tts-sentences", "piper-joe", limit=10),
+    SuiteEntry("tts-sentences", "espeak-ng", limit=10),
+    SuiteEntry("tts-sentences", "flite-slt", limit=10),
+    SuiteEntry("tts-sentences", "festival-slt-hts", limit=10),
+    # image -> text (OCR on rendered text)
+    SuiteEntry("rendered-text-ocr", "tesseract-eng"),
+    # retrieval: text<->text with MiniLM, speech->text through ASR then MiniLM
+    SuiteEntry("captions-text-retrieval", "minilm-l6-v2"),
+    SuiteEntry("librivox-speech-retrieval", "whisper-tiny.en>minilm-l6-v2"),
+    # FID / KID between the built-in photos and degraded copies of them
+    SuiteEntry("photos-degradation", "jpeg-q10"),
+    SuiteEntry("photos-degradation", "downscale-x4"),
+    # round trips declared from two registered models
+    SuiteEntry("tts-roundtrip", "espeak-ng>whisper-tiny.en", limit=10),
+    SuiteEntry("tts-roundtrip", "piper-joe>whisper-tiny.en", limit=10),
+    SuiteEntry("ocr-roundtrip", "pil-text-render>tesseract-eng"),
+)
+
 SUITES: dict[str, tuple[SuiteEntry, ...]] = {
-    "offline": (),
+    "offline": OFFLINE,
+    # a one-minute smoke test of the same machinery
+    "quick": (
+        SuiteEntry("librivox-mini", "whisper-tiny.en", limit=3),
+        SuiteEntry("rendered-text-ocr", "tesseract-eng", limit=5),
+        SuiteEntry("ocr-roundtrip", "pil-text-render>tesseract-eng", limit=5),
+    ),
 }
 
 

@@ -4,6 +4,10 @@ One task per file under ``transmodal/tasks/``; nothing here is imported until us
 """
 
 BUILTIN_TASKS: dict[str, str] = {
+    "tts-roundtrip": "transmodal.tasks.round_trips:TTS_ROUNDTRIP",
+    "ocr-roundtrip": "transmodal.tasks.round_trips:OCR_ROUNDTRIP",
+    "asr-tts-roundtrip": "transmodal.tasks.round_trips:ASR_TTS_ROUNDTRIP",
+    "caption-roundtrip": "transmodal.tasks.round_trips:CAPTION_ROUNDTRIP",
     "prompts-mini-t2i": "transmodal.tasks.text_to_image:PROMPTS_MINI_T2I",
     "photos-mini-retrieval": "transmodal.tasks.retrieval:PHOTOS_MINI_RETRIEVAL",
     "captions-text-retrieval": "transmodal.tasks.retrieval:CAPTIONS_TEXT_RETRIEVAL",
