@@ -9,6 +9,7 @@ and its 95% interval.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections import defaultdict
@@ -26,11 +27,12 @@ class Column:
     higher_is_better: bool
     signature: str
     suffix: str
+    show_options: bool = False  # set when another column has the same display name
 
     @property
     def header(self) -> str:
         arrow = "↑" if self.higher_is_better else "↓"
-        options = self.label[self.label.index("[") :] if "[" in self.label else ""
+        options = self.label[self.label.index("[") :] if "[" in self.label and self.show_options else ""
         return f"{self.display_name}{options}{self.suffix} {arrow}"
 
 
@@ -87,6 +89,8 @@ def build_tables(records: Iterable[RunRecord]) -> list[Table]:
                     columns.append(Column(result.label, result.display_name, result.higher_is_better, result.signature, suffix))
                 cells[index[key]] = result
             rows.append((record.model.name, cells, record.n_samples))
+        names = [c.display_name for c in columns]
+        columns = [dataclasses.replace(c, show_options=names.count(c.display_name) > 1) for c in columns]
         if columns:
             main = max(range(len(columns)), key=lambda i: (sum(i in cells for _, cells, _ in rows), -i))
             sign = -1.0 if columns[main].higher_is_better else 1.0

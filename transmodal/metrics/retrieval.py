@@ -34,7 +34,9 @@ Embedder's convention decides (L2-normalised rows give cosine, as in CLIP_benchm
 ``direction="text_to_image"`` queries every reference row against all sources (its
 own source is relevant: CLIP_benchmark's "image_retrieval"); ``"image_to_text"``
 queries every source against all reference rows (its own references are relevant:
-"text_retrieval").
+"text_retrieval"). For other modality pairs the same two directions are named
+``"source_to_references"`` (= ``image_to_text``) and ``"references_to_source"``
+(= ``text_to_image``); the display name keeps the name the task used.
 
 **Set-level metric, sharding.** A rank depends on the whole candidate set, so
 ``state`` must see the full evaluation set; its rows are per *query*:
@@ -56,6 +58,9 @@ from transmodal.metrics.base import Metric, check_lengths, make_signature
 from transmodal.types import MetricInfo, MetricValue, Sample, TransmodalError
 
 DIRECTIONS = ("text_to_image", "image_to_text")
+# Modality-neutral names for tasks whose sources are not images (speech->text, text<->text):
+# the sample's source plays the image's part, its references the captions'.
+DIRECTION_ALIASES = {"source_to_references": "image_to_text", "references_to_source": "text_to_image"}
 DEFAULT_BLOCK = 1024
 
 # ---------------------------------------------------------------- rank computation
@@ -218,9 +223,10 @@ class _RankMetric(Metric):
     name = "retrieval-rank"
 
     def __init__(self, direction: str = "text_to_image", block_size: int = DEFAULT_BLOCK) -> None:
-        if direction not in DIRECTIONS:
-            raise TransmodalError(f"unknown retrieval direction {direction!r}; use one of {', '.join(DIRECTIONS)}")
-        self.direction = direction
+        if direction not in DIRECTIONS and direction not in DIRECTION_ALIASES:
+            known = ", ".join(DIRECTIONS + tuple(DIRECTION_ALIASES))
+            raise TransmodalError(f"unknown retrieval direction {direction!r}; use one of {known}")
+        self.direction = DIRECTION_ALIASES.get(direction, direction)
         self.block_size = int(block_size)
 
     def state(self, outputs: Sequence, samples: Sequence[Sample]) -> np.ndarray:
