@@ -13,7 +13,7 @@ import hashlib
 import io
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -169,3 +169,40 @@ def image_from_png_bytes(data: bytes):
     with Image.open(io.BytesIO(data)) as handle:
         handle.load()
         return handle.copy()
+
+
+DEJAVU_SANS = "DejaVuSans.ttf"
+"""The one font transmodal draws text with (rendered-text dataset, pil-text-render model)."""
+
+
+def dejavu_sans_candidates() -> Iterator[Path]:
+    """Candidate ``DejaVuSans.ttf`` files, lazily: Debian ``fonts-dejavu-core``, ``fc-match``, matplotlib's copy.
+
+    ``fc-match`` only runs when Debian's file was not taken; its answer counts only when
+    it is really ``DejaVuSans.ttf`` (fontconfig substitutes another font when it has none).
+    """
+    import importlib.util
+    import shutil
+    import subprocess
+
+    yield Path("/usr/share/fonts/truetype/dejavu") / DEJAVU_SANS
+    if shutil.which("fc-match"):
+        try:
+            found = subprocess.run(
+                ["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        if Path(found).name == DEJAVU_SANS:
+            yield Path(found)
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        yield Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf" / DEJAVU_SANS
+
+
+def find_dejavu_sans(candidates: Iterable[Path] | None = None) -> Path:
+    """The first existing file of ``candidates`` (default :func:`dejavu_sans_candidates`), else a one-line error."""
+    for candidate in dejavu_sans_candidates() if candidates is None else candidates:
+        if candidate.is_file():
+            return candidate
+    raise TransmodalError(f"font {DEJAVU_SANS} not found: apt-get install fonts-dejavu-core (or pip install matplotlib)")

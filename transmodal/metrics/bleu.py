@@ -45,53 +45,24 @@ once data were scored (as in sacrebleu): call ``signature()`` after ``state()``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from transmodal.metrics.base import SumMetric, check_lengths, make_signature
-from transmodal.metrics.normalizers import check_reference_lists, check_texts
-from transmodal.types import MetricInfo, Sample, TransmodalError
+from transmodal.metrics._sacrebleu import (  # noqa: F401  (re-exported: the stream helpers' old home)
+    SacrebleuSumMetric,
+    merge_nrefs,
+    reference_streams,
+    sacrebleu_signature_parts,
+    sacrebleu_stats,
+)
+from transmodal.types import MetricInfo, TransmodalError
 
 SMOOTH_DEFAULTS: dict[str, float | None] = {"none": None, "floor": 0.1, "add-k": 1.0, "exp": None}
 BLEU_OPTIONS = (
     "lowercase", "force", "tokenize", "smooth_method", "smooth_value", "max_ngram_order", "effective_order", "trg_lang",
 )
 _LOG_ZERO = -9999999999.0  # sacrebleu.utils.my_log(0)
-
-
-def reference_streams(references: Sequence[Sequence[str]]) -> list[list[str | None]]:
-    """Per-prediction reference lists -> sacrebleu reference streams, ``None``-padded."""
-    width = max(len(refs) for refs in references)
-    return [[refs[j] if j < len(refs) else None for refs in references] for j in range(width)]
-
-
-def sacrebleu_signature_parts(metric: Any, nrefs: int | None) -> dict[str, str]:
-    """sacrebleu's signature of ``metric`` for ``nrefs`` references (-1: variable) as ordered parts."""
-    saved = metric.__dict__.get("num_refs")
-    metric.num_refs = nrefs if nrefs is not None else "unknown"
-    try:
-        text = metric.get_signature().format()
-    finally:
-        if saved is None:
-            metric.__dict__.pop("num_refs", None)
-        else:
-            metric.num_refs = saved
-    return dict(part.split(":", 1) for part in text.split("|"))
-
-
-def merge_nrefs(seen: int | None, new: int) -> int:
-    """sacrebleu's ``num_refs`` after scoring two parts: equal counts stay, else -1 (``var``)."""
-    return new if seen is None or seen == new else -1
-
-
-def sacrebleu_stats(metric: Any, predictions: Sequence, references: Sequence) -> tuple[np.ndarray, int]:
-    """sacrebleu's per-sentence statistics ``[N, S]`` and its ``num_refs`` for this data."""
-    preds = check_texts(predictions, "predictions")
-    refs = check_reference_lists(references)
-    check_lengths(preds, refs)
-    stats = metric._extract_corpus_statistics(preds, reference_streams(refs))
-    return np.asarray(stats, dtype=np.float64).reshape(len(preds), -1), int(metric.num_refs)
 
 
 def make_sacrebleu_bleu(options: dict[str, Any]) -> Any:
@@ -159,12 +130,10 @@ def bleu_from_sums(
 
 def bleu(predictions: list[str], references: list[list[str]], **sacrebleu_options: Any) -> float:
     """sacrebleu corpus BLEU (0-100); ``references[i]`` = the references of prediction i."""
-    metric = BLEU(**sacrebleu_options)
-    rows, _ = sacrebleu_stats(metric.sacrebleu, predictions, references)
-    return float(metric.from_sums(rows.sum(0)))
+    return BLEU(**sacrebleu_options).corpus_score(predictions, references)
 
 
-class BLEU(SumMetric):
+class BLEU(SacrebleuSumMetric):
     """Corpus BLEU (sacrebleu); options are ``sacrebleu.BLEU``'s (``tokenize``, ``smooth_method``, ...)."""
 
     info = MetricInfo(
@@ -176,20 +145,9 @@ class BLEU(SumMetric):
         scale="0-100",
     )
 
-    def __init__(self, **sacrebleu_options: Any) -> None:
-        self.options = dict(sacrebleu_options)
-        self.sacrebleu = make_sacrebleu_bleu(self.options)
-        self.nrefs: int | None = None
-
-    def state(self, outputs: Sequence, samples: Sequence[Sample]) -> np.ndarray:
-        check_lengths(outputs, samples)
-        rows, nrefs = sacrebleu_stats(self.sacrebleu, outputs, [list(sample.references) for sample in samples])
-        self.nrefs = merge_nrefs(self.nrefs, nrefs)
-        return rows
+    def make_sacrebleu(self, options: dict[str, Any]) -> Any:
+        return make_sacrebleu_bleu(options)
 
     def from_sums(self, sums: np.ndarray) -> np.ndarray:
         m = self.sacrebleu
         return bleu_from_sums(sums, m.smooth_method, m.smooth_value, m.effective_order, m.max_ngram_order)
-
-    def signature(self) -> str:
-        return make_signature("bleu", **sacrebleu_signature_parts(self.sacrebleu, self.nrefs))

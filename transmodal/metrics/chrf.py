@@ -15,7 +15,7 @@ sacrebleu does. The corpus value comes from *summed* statistics (sacrebleu >= 2.
 not from averaging sentence scores.
 
 References: ``references[i]`` lists the references of prediction ``i`` (transposed
-into ``None``-padded sacrebleu streams, see :mod:`transmodal.metrics.bleu`); per
+into ``None``-padded sacrebleu streams, see :mod:`transmodal.metrics._sacrebleu`); per
 sentence, sacrebleu keeps the statistics of the reference with the best sentence
 chrF. Empty hypotheses contribute reference n-grams only (recall 0).
 
@@ -29,13 +29,12 @@ prefixed by ``chrf|`` or ``chrf++|`` and suffixed by ``transmodal:VERSION``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from transmodal.metrics.base import SumMetric, check_lengths, make_signature
-from transmodal.metrics.bleu import merge_nrefs, sacrebleu_signature_parts, sacrebleu_stats
-from transmodal.types import MetricInfo, Sample, TransmodalError
+from transmodal.metrics._sacrebleu import SacrebleuSumMetric
+from transmodal.types import MetricInfo, TransmodalError
 
 CHRF_OPTIONS = ("char_order", "word_order", "beta", "lowercase", "whitespace", "eps_smoothing")
 _EPS = 1e-16
@@ -89,12 +88,10 @@ def chrf_from_sums(sums: np.ndarray, beta: int = 2, eps_smoothing: bool = False)
 
 def chrf(predictions: list[str], references: list[list[str]], word_order: int = 0, **sacrebleu_options: Any) -> float:
     """sacrebleu corpus chrF (``word_order=2``: chrF++), 0-100; ``references[i]`` = refs of prediction i."""
-    metric = ChrF(word_order=word_order, **sacrebleu_options)
-    rows, _ = sacrebleu_stats(metric.sacrebleu, predictions, references)
-    return float(metric.from_sums(rows.sum(0)))
+    return ChrF(word_order=word_order, **sacrebleu_options).corpus_score(predictions, references)
 
 
-class ChrF(SumMetric):
+class ChrF(SacrebleuSumMetric):
     """Corpus chrF (sacrebleu); options are ``sacrebleu.CHRF``'s (``word_order``, ``beta``, ...)."""
 
     info = MetricInfo(
@@ -108,22 +105,16 @@ class ChrF(SumMetric):
     default_word_order = 0
 
     def __init__(self, **sacrebleu_options: Any) -> None:
-        self.options = {"word_order": self.default_word_order, **sacrebleu_options}
-        self.sacrebleu = make_sacrebleu_chrf(self.options)
-        self.nrefs: int | None = None
+        super().__init__(**{"word_order": self.default_word_order, **sacrebleu_options})
 
-    def state(self, outputs: Sequence, samples: Sequence[Sample]) -> np.ndarray:
-        check_lengths(outputs, samples)
-        rows, nrefs = sacrebleu_stats(self.sacrebleu, outputs, [list(sample.references) for sample in samples])
-        self.nrefs = merge_nrefs(self.nrefs, nrefs)
-        return rows
+    def make_sacrebleu(self, options: dict[str, Any]) -> Any:
+        return make_sacrebleu_chrf(options)
 
     def from_sums(self, sums: np.ndarray) -> np.ndarray:
         return chrf_from_sums(sums, self.sacrebleu.beta, self.sacrebleu.eps_smoothing)
 
-    def signature(self) -> str:
-        name = "chrf" + "+" * self.sacrebleu.word_order
-        return make_signature(name, **sacrebleu_signature_parts(self.sacrebleu, self.nrefs))
+    def signature_name(self) -> str:
+        return "chrf" + "+" * self.sacrebleu.word_order
 
 
 class ChrFPlusPlus(ChrF):

@@ -20,9 +20,10 @@ Determinism pitfalls of the Hugging Face feature extractor, and what we do:
 Texts longer than the tokenizer's limit (``max_length``: the position-embedding
 limit, 512 tokens for RoBERTa) are truncated and counted in ``truncated_count``.
 
-Weights: ``model`` is a hub id (default ``laion/clap-htsat-unfused``, resolved to its
-cached snapshot commit, so offline it must be prefetched) or a local folder
-(``save_pretrained`` layout, identified by the sha256 of its files).
+Weights: ``model`` is a hub id (default ``laion/clap-htsat-unfused``) or a local folder
+(``save_pretrained`` layout), found by :func:`transmodal.reference_models.weights.resolve_folder`
+(offline bundle, HF cache, else a download unless offline: prefetch it) and identified
+by the sha256 of its config/vocab/weight files.
 """
 
 from __future__ import annotations
@@ -45,11 +46,11 @@ class ClapEmbedder:
         import transformers
         from transformers import ClapModel, ClapProcessor
 
-        from transmodal.reference_models.sentence_embedder import resolve_model_dir
+        from transmodal.reference_models.weights import CHECKPOINT_SUFFIXES, resolve_folder
 
         if batch_size < 1:
             raise TransmodalError(f"batch_size must be >= 1, got {batch_size}")
-        folder, self.weights_id = resolve_model_dir(model, revision)
+        folder, self.weights_id = resolve_folder(model, "hf-clap", revision, suffixes=CHECKPOINT_SUFFIXES)
         try:
             self.processor = ClapProcessor.from_pretrained(str(folder))
             self.model = ClapModel.from_pretrained(str(folder)).to(device).eval()

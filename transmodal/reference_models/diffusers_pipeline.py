@@ -38,26 +38,21 @@ from typing import Any, Sequence
 
 from transmodal.types import ModelCard, ModelEntry, Modality, Sample, TransmodalError
 
-_HASHED_SUFFIXES = {".json", ".txt", ".safetensors", ".bin", ".model"}
-
-
-def _folder_digest(folder: Path) -> str:
-    from transmodal.media import hash_file
-
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in _HASHED_SUFFIXES and not path.name.startswith("."):
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{hash_file(path)}\0".encode())
-    return digest.hexdigest()
-
 
 def _resolve(model: str, revision: str | None, variant: str | None) -> tuple[Path, str]:
-    """(local pipeline folder, weights id)."""
+    """(local pipeline folder, weights id).
+
+    Hub ids go through ``DiffusionPipeline.download`` rather than ``weights.resolve``: it
+    fetches only the files the pipeline loads (one variant, safetensors or .bin), not the
+    whole repository (SD repos also hold multi-GB single-file checkpoints).
+    """
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "model_index.json").is_file():
             raise TransmodalError(f"{path} is not a diffusers pipeline folder (no model_index.json)")
-        return path, "sha256:" + _folder_digest(path)
+        from transmodal.reference_models.weights import CHECKPOINT_SUFFIXES, folder_digest
+
+        return path, "sha256:" + folder_digest(path, CHECKPOINT_SUFFIXES)
     from diffusers import DiffusionPipeline
 
     try:

@@ -5,7 +5,7 @@ It exists so that text -> image -> text round trips (render, then OCR with
 metrics (it draws words, not scenes).
 
 Rendering, exactly: font DejaVu Sans (the same ``DejaVuSans.ttf`` lookup as the
-rendered-text dataset: Debian ``fonts-dejavu-core``, then ``fc-match``, then
+rendered-text dataset, :func:`transmodal.media.find_dejavu_sans`: Debian ``fonts-dejavu-core``, then ``fc-match``, then
 matplotlib's copy) at ``font_size`` px; words are greedily wrapped so that no line's
 ink is wider than ``max_width - 2 * padding`` px (a single over-long word gets its
 own line); lines are ``round(1.25 * font_size)`` px apart; black ink on a white
@@ -20,40 +20,20 @@ and every parameter.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from transmodal.media import DEJAVU_SANS, find_dejavu_sans
 from transmodal.types import Modality, ModelCard, ModelEntry, Sample, TransmodalError
 
-FONT_NAME = "DejaVuSans.ttf"
-
-
-def _font_candidates():
-    yield Path("/usr/share/fonts/truetype/dejavu") / FONT_NAME
-    if shutil.which("fc-match"):
-        try:
-            yield Path(subprocess.run(
-                ["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True, text=True, timeout=10
-            ).stdout.strip())
-        except (OSError, subprocess.SubprocessError):
-            pass
-    import importlib.util
-
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        yield Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf" / FONT_NAME
+FONT_NAME = DEJAVU_SANS
 
 
 @lru_cache(maxsize=1)
 def find_font() -> Path:
     """DejaVu Sans: Debian's file, else ``fc-match``'s answer, else matplotlib's copy."""
-    for candidate in _font_candidates():
-        if candidate.name == FONT_NAME and candidate.is_file():
-            return candidate
-    raise TransmodalError(f"font {FONT_NAME} not found: apt-get install fonts-dejavu-core (or pip install matplotlib)")
+    return find_dejavu_sans()
 
 
 class PILTextRender:

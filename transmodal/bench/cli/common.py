@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Callable
 
 from transmodal.types import MetricSpec, TransmodalError
 
@@ -68,3 +69,29 @@ def activate_bundle(args) -> None:
         from transmodal.bench.bundle import use_bundle
 
         use_bundle(args.offline_bundle)
+
+
+def add_storage_flags(parser: argparse.ArgumentParser) -> None:
+    """``--cache-dir`` and ``--offline-bundle``: where outputs are cached and weights/data come from."""
+    add_cache_flag(parser)
+    add_bundle_flag(parser)
+
+
+def add_run_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags of every command that generates: ``--device``, ``--output``, ``--no-progress`` + storage flags."""
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
+    parser.add_argument("--output", type=Path, default=Path("runs"), help="records folder (default: %(default)s)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_storage_flags(parser)
+
+
+def add_scoring_flags(parser: argparse.ArgumentParser, metric_help: str) -> None:
+    """``--metric`` (repeatable) and ``--normalizer``; read them with :func:`metric_specs`."""
+    parser.add_argument("--metric", action="append", metavar="NAME[:k=v,...]", help=metric_help)
+    parser.add_argument("--normalizer", help="text normaliser for metrics that take one (none, basic, whisper-en)")
+
+
+def metric_specs(args, task_metrics: Callable[[], tuple[MetricSpec, ...]]) -> tuple[MetricSpec, ...]:
+    """``--metric`` specs, else ``task_metrics()`` (called only then), with ``--normalizer`` applied."""
+    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else task_metrics()
+    return apply_normalizer(metrics, args.normalizer)

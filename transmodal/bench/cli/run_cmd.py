@@ -7,7 +7,7 @@ from pathlib import Path
 from transmodal.bench.runner import RunSpec, get_task, run
 from transmodal.leaderboards.table import build_tables, render_text
 
-from .common import activate_bundle, add_bundle_flag, add_cache_flag, apply_normalizer, parse_metric, parse_pairs, parse_shard
+from .common import activate_bundle, add_run_flags, add_scoring_flags, metric_specs, parse_pairs, parse_shard
 
 
 def add_parser(sub) -> None:
@@ -15,25 +15,20 @@ def add_parser(sub) -> None:
     parser.add_argument("task")
     parser.add_argument("--model", required=True, help="registry name, module:factory, or a chain A>B")
     parser.add_argument("--model-param", action="append", metavar="KEY=VALUE", help="model parameter (repeatable)")
-    parser.add_argument("--metric", action="append", metavar="NAME[:k=v,...]", help="score with these metrics instead of the task's")
-    parser.add_argument("--normalizer", help="text normaliser for metrics that take one (none, basic, whisper-en)")
+    add_scoring_flags(parser, "score with these metrics instead of the task's")
     parser.add_argument("--data", type=Path, help="run the task on your own files: manifest (JSONL/CSV/TSV), folder, LibriSpeech/Common Voice/HF dataset folder")
     parser.add_argument("--limit", type=int, help="first N samples only")
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
     parser.add_argument("--shard", default="0/1", help="i/N: evaluate every N-th sample from i")
     parser.add_argument("--replicates", type=int, default=1, help="seed replicates per sample")
     parser.add_argument("--seed", type=int, default=0, help="base seed")
-    parser.add_argument("--output", type=Path, default=Path("runs"), help="records folder (default: %(default)s)")
-    parser.add_argument("--no-progress", action="store_true")
-    add_cache_flag(parser)
-    add_bundle_flag(parser)
+    add_run_flags(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args) -> int:
     activate_bundle(args)
-    metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else get_task(args.task, args.data).metrics
+    metrics = metric_specs(args, lambda: get_task(args.task, args.data).metrics)
     spec = RunSpec(
         task=args.task,
         model=args.model,
@@ -46,7 +41,7 @@ def handle(args) -> int:
         seed=args.seed,
         cache_dir=args.cache_dir,
         output_dir=args.output,
-        metrics=apply_normalizer(metrics, args.normalizer),
+        metrics=metrics,
         data=args.data,
         progress=not args.no_progress,
     )

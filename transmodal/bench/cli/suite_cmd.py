@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from transmodal.bench.runner import RunSpec, run
 from transmodal.bench.suites import get_suite
 from transmodal.leaderboards.table import build_tables, render_markdown, render_text
 from transmodal.types import TransmodalError
 
-from .common import activate_bundle, add_bundle_flag, add_cache_flag
+from .common import activate_bundle, add_run_flags
 from .leaderboard_cmd import to_csv
 
 
 def add_parser(sub) -> None:
     parser = sub.add_parser("suite", help="run a named suite of (task, model) pairs and print the leaderboard")
     parser.add_argument("name", nargs="?", default="offline")
-    parser.add_argument("--output", type=Path, default=Path("runs"))
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--no-progress", action="store_true")
-    add_cache_flag(parser)
-    add_bundle_flag(parser)
+    add_run_flags(parser)
     parser.set_defaults(handler=handle)
 
 

@@ -7,7 +7,7 @@ grayscale canvas, 16 px padding around the text box FreeType reports
 Pillow's default antialiasing, no noise. ``source`` is the PIL image (the runner hashes its
 pixels); ``references`` is ``(sentence,)``.
 
-Font lookup order: Debian ``fonts-dejavu-core``
+Font lookup (shared with ``pil-text-render``, in :mod:`transmodal.media`): Debian ``fonts-dejavu-core``
 (``/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf``), then ``fc-match``, then the
 copy matplotlib ships (``matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf``). The font
 file's sha256 enters :func:`dataset_id`; the pixels themselves also depend on the
@@ -20,14 +20,13 @@ WER both move when an OCR engine confuses similar glyphs (``l``/``1``, ``O``/``0
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from transmodal.media import DEJAVU_SANS, dejavu_sans_candidates, find_dejavu_sans
 from transmodal.types import Sample, TransmodalError
 
-FONT_NAME = "DejaVuSans.ttf"
+FONT_NAME = DEJAVU_SANS
 FONT_SIZE = 28
 PADDING = 16
 VERSION = 1
@@ -67,31 +66,14 @@ SENTENCES: tuple[str, ...] = (
 
 
 def _font_candidates():
-    """Yield candidate font files lazily (``fc-match`` only runs when Debian's file is absent)."""
-    yield Path("/usr/share/fonts/truetype/dejavu") / FONT_NAME
-    if shutil.which("fc-match"):
-        try:
-            found = subprocess.run(
-                ["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True, text=True, timeout=10
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            found = ""
-        if found.endswith(FONT_NAME):
-            yield Path(found)
-    import importlib.util
-
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        yield Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf" / FONT_NAME
+    """Candidate font files, lazily (see :func:`transmodal.media.dejavu_sans_candidates`)."""
+    return dejavu_sans_candidates()
 
 
 @lru_cache(maxsize=1)
 def font_path() -> Path:
     """The DejaVu Sans file used for rendering (see the module docstring for the order)."""
-    for candidate in _font_candidates():
-        if candidate.is_file():
-            return candidate
-    raise TransmodalError(f"font {FONT_NAME} not found: apt-get install fonts-dejavu-core (or pip install matplotlib)")
+    return find_dejavu_sans(_font_candidates())
 
 
 def _font_sha256() -> str:
