@@ -36,7 +36,8 @@ OFFLINE = (
     # retrieval: text<->text with MiniLM, speech->text through ASR then MiniLM
     SuiteEntry("captions-text-retrieval", "minilm-l6-v2"),
     SuiteEntry("librivox-speech-retrieval", "whisper-tiny.en>minilm-l6-v2"),
-    # FID / KID between the built-in photos and degraded copies of them
+    # FID / KID between two halves of the built-in photos, one half degraded (identity = baseline)
+    SuiteEntry("photos-degradation", "identity-image"),
     SuiteEntry("photos-degradation", "jpeg-q10"),
     SuiteEntry("photos-degradation", "downscale-x4"),
     # round trips declared from two registered models

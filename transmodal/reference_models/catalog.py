@@ -24,6 +24,7 @@ BUILTIN_MODELS: dict[str, str] = {
     "whisper-base": "transmodal.reference_models.faster_whisper:WHISPER_BASE",
     "hf-whisper": "transmodal.reference_models.transformers_asr:HF_WHISPER",
     "hf-wav2vec2-ctc": "transmodal.reference_models.transformers_asr:HF_WAV2VEC2_CTC",
+    "identity-image": "transmodal.reference_models.image_codecs:IDENTITY",
     "jpeg-q10": "transmodal.reference_models.image_codecs:JPEG_Q10",
     "jpeg-q50": "transmodal.reference_models.image_codecs:JPEG_Q50",
     "downscale-x4": "transmodal.reference_models.image_codecs:DOWNSCALE_X4",
