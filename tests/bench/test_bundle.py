@@ -68,3 +68,18 @@ def test_missing_weights_error_names_the_prefetch_step(clean_env):
     clean_env.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(TransmodalError, match="transmodal prefetch sd-x"):
         weights.resolve("nobody/not-a-real-model-xyz", "sd-x")
+
+
+def test_in_memory_images_come_back_identical(tmp_path, clean_env):
+    from PIL import Image
+
+    from transmodal.types import MetricSpec, Sample, TaskSpec
+
+    images = [Image.fromarray(np.full((3, 5), 60 * i, np.uint8), mode="L") for i in range(3)]
+    task = TaskSpec("mem-images", Modality.IMAGE, Modality.TEXT, lambda: [Sample(f"m{i}", im, ("x",)) for i, im in enumerate(images)],
+                    "mem", (MetricSpec("tests.bench.toy:ExactMatch"),))
+    clean_env.setattr(toy, "MEM", task, raising=False)
+    prefetch([], ["tests.bench.toy:MEM"], tmp_path / "bundle")
+    use_bundle(tmp_path / "bundle")
+    restored = bundled_samples("tests.bench.toy:MEM")
+    assert dataset_hash(plan(task, restored, 1, 0)) == dataset_hash(plan(task, task.load(), 1, 0))

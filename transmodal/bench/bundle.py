@@ -17,7 +17,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from transmodal import registry
+from transmodal import media, registry
 from transmodal.reference_models import weights
 from transmodal.types import ModelEntry, Sample, TaskSpec, TransmodalError
 
@@ -70,7 +70,7 @@ def _store(value, folder: Path, stem: str):
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{weights.slug(stem)}.png"
         value.save(target, format="PNG")
-        return {"file": target.name}
+        return {"image": target.name}  # decoded back to the same in-memory image on load
     raise TransmodalError(f"cannot bundle an in-memory {type(value).__name__}; the task must load it from files")
 
 
@@ -110,7 +110,11 @@ def bundled_samples(task_ref: str) -> list[Sample] | None:
         return None
 
     def value(cell):
-        return cell["text"] if "text" in cell else folder / cell["file"]
+        if "text" in cell:
+            return cell["text"]
+        if "image" in cell:
+            return media.image_from_png_bytes((folder / cell["image"]).read_bytes())
+        return folder / cell["file"]
 
     samples = []
     for line in (folder / "samples.jsonl").read_text(encoding="utf-8").splitlines():

