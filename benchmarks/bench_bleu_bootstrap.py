@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _timing import best_time
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 
@@ -45,14 +47,6 @@ def make_corpus(n: int, seed: int) -> tuple[list[str], list[str], list[str]]:
 
     return refs, system(0.30), system(0.35)
 
-
-def best_time(fn, repeats: int):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
 
 
 def main() -> int:

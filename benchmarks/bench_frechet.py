@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+
+from _timing import best_time
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
@@ -33,14 +34,6 @@ def gaussian_features(rng, n, dim, rank, shift):
     z = rng.normal(size=(n, rank)) @ factor.T + 0.3 * rng.normal(size=(n, dim)) + shift
     return np.maximum(z, 0.0)
 
-
-def best_time(fn, repeats):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
 
 
 def main() -> None:

@@ -19,8 +19,9 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
 from pathlib import Path
+
+from _timing import best_time
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
@@ -48,14 +49,6 @@ def make_pairs(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
         hyps.append(hyp)
     return refs, hyps
 
-
-def best_time(fn, repeats: int) -> tuple[float, float]:
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
 
 
 def main() -> int:

@@ -17,7 +17,6 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from transmodal.types import TransmodalError
 

@@ -1,6 +1,5 @@
 """KID: functional layer vs clean-fid's kernel_distance and a brute-force MMD; the metric object."""
 
-import warnings
 
 import numpy as np
 import pytest

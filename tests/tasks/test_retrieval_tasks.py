@@ -8,7 +8,7 @@ brute-force numpy ranking written in this test.
 import numpy as np
 import pytest
 
-from transmodal.types import Audio, Modality, Sample, TransmodalError
+from transmodal.types import Modality, TransmodalError
 
 
 def _outputs(samples, embed_source, embed_target):
