@@ -145,6 +145,19 @@ def test_shards_partition_the_samples(tmp_path):
     assert sorted(ids) == [f"s{i:02d}" for i in range(20)]
 
 
+def test_shard_records_merge_into_the_whole_run(tmp_path):
+    whole = run(spec(tmp_path / "whole", model_params={"noisy": True}))
+    shards = [run(spec(tmp_path, shard=(i, 3), model_params={"noisy": True})).path for i in range(3)]
+    merged = rescore(shards, None, tmp_path / "cache")
+    assert merged.path.parent == shards[0].parent.parent  # runs/TASK/MODEL/record.json beside the shard folders
+    assert merged.record.shard == {"index": 0, "count": 1}
+    assert merged.record.task.dataset_hash == whole.record.task.dataset_hash
+    assert merged.record.metrics[0].value == whole.record.metrics[0].value
+    assert [r["output"] for r in read_sample_rows(merged.path)] == [r["output"] for r in read_sample_rows(whole.path)]
+    with pytest.raises(TransmodalError, match="overlap"):
+        rescore([shards[0], shards[0]], None, tmp_path / "cache")
+
+
 def test_empty_selection_and_bad_shard_are_clear_errors(tmp_path):
     with pytest.raises(TransmodalError, match="empty"):
         run(spec(tmp_path, limit=0))

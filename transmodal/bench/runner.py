@@ -259,37 +259,66 @@ def run(spec: RunSpec) -> RunResult:
     return RunResult(record, path)
 
 
-def rescore(record_path: str | Path, metrics: Sequence[MetricSpec] | None, cache_dir: Path, output: Path | None = None) -> RunResult:
-    """Score a finished run again from its cached outputs (no model is loaded)."""
+def rescore(
+    record_paths: str | Path | Sequence[str | Path],
+    metrics: Sequence[MetricSpec] | None,
+    cache_dir: Path,
+    output: Path | None = None,
+) -> RunResult:
+    """Score finished runs again from their cached outputs (no model is loaded).
+
+    Several records of the same run (its ``--shard i/N`` pieces) merge into one record
+    over all their samples: metrics whose value needs the whole set (corpus BLEU,
+    CIDEr-D's document frequencies, retrieval ranks) are computed on the union.
+    """
     started = time.perf_counter()
-    old = read_record(record_path)
-    rows = read_sample_rows(record_path)
+    paths = [Path(record_paths)] if isinstance(record_paths, (str, Path)) else [Path(p) for p in record_paths]
+    olds = [read_record(path) for path in paths]
+    old = olds[0]
+    for other in olds[1:]:
+        same = (other.task.ref, other.model.fingerprint, other.base_seed, other.replicates, other.settings.get("data"))
+        if same != (old.task.ref, old.model.fingerprint, old.base_seed, old.replicates, old.settings.get("data")):
+            raise TransmodalError("records to merge must come from one run: same task, model fingerprint, seed and data")
     task = get_task(old.task.ref, old.settings.get("data"))
-    by_id = {sample.id: sample for sample in load_samples(old.task.ref, task)}
-    missing = [row["id"] for row in rows if row["id"] not in by_id]
-    if missing:
-        raise TransmodalError(f"{len(missing)} sample ids of the record are no longer in task {task.name!r} (e.g. {missing[0]})")
+    samples = load_samples(old.task.ref, task)
+    by_id = {sample.id: sample for sample in samples}
+    position = {sample.id: i for i, sample in enumerate(samples)}
     cache = OutputCache(cache_dir)
-    items, outputs, digests = [], [], []
+    rows, items = [], []
+    for path, record in zip(paths, olds):
+        shard_rows = read_sample_rows(path)
+        missing = [row["id"] for row in shard_rows if row["id"] not in by_id]
+        if missing:
+            raise TransmodalError(f"{len(missing)} sample ids of {path} are no longer in task {task.name!r} (e.g. {missing[0]})")
+        shard_items = [WorkItem(by_id[r["id"]], r["replicate"], r["seed"], r["source_sha256"]) for r in shard_rows]
+        if dataset_hash(shard_items) != record.task.dataset_hash:
+            raise TransmodalError(f"task {task.name!r} data changed since {path} was written (dataset hash differs)")
+        rows += shard_rows
+        items += shard_items
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["replicate"], position[rows[i]["id"]]))
+    rows, items = [rows[i] for i in order], [items[i] for i in order]
+    if len({(r["id"], r["replicate"]) for r in rows}) != len(rows):
+        raise TransmodalError("the records overlap: a sample appears in more than one of them")
+    outputs, digests = [], []
     for row in rows:
-        if "output" in row:
-            value, digest = row["output"], row["output_sha256"]
-        else:
-            value, digest = cache.get(row["cache_key"])
-        items.append(WorkItem(by_id[row["id"]], row["replicate"], row["seed"], row["source_sha256"]))
+        value, digest = (row["output"], row["output_sha256"]) if "output" in row else cache.get(row["cache_key"])
         outputs.append(value)
         digests.append(digest)
-    if dataset_hash(items) != old.task.dataset_hash:
-        raise TransmodalError(f"task {task.name!r} data changed since the record was written (dataset hash differs)")
     tick = time.perf_counter()
     scored = score(task.name, metrics or task.metrics, [it.sample for it in items], [it.replicate for it in items], outputs)
     score_s = time.perf_counter() - tick
     timings = Timings(
-        load_s=0.0, generate_s=0.0, model_s=0.0, score_s=score_s, total_s=time.perf_counter() - started,
+        load_s=sum(r.timings.load_s for r in olds), generate_s=sum(r.timings.generate_s for r in olds),
+        model_s=sum(r.timings.model_s for r in olds), score_s=score_s, total_s=time.perf_counter() - started,
         generated=0, cached=len(items), samples_per_s=0.0,
     )
-    settings = {"replicates": old.replicates, "seed": old.base_seed, "shard": (old.shard["index"], old.shard["count"]), **old.settings}
+    shard = (old.shard["index"], old.shard["count"])
+    covered = sorted(r.shard["index"] for r in olds)
+    if len(olds) > 1 and covered == list(range(old.shard["count"])):
+        shard = (0, 1)  # every shard merged: the whole run
+    settings = {"replicates": old.replicates, "seed": old.base_seed, "shard": shard, **old.settings}
     record = _record(settings, old.task.ref, task, items, old.model.fingerprint, old.model.name, old.model.params, old.model.card, scored, timings)
-    folder = Path(output) if output else (Path(record_path) if Path(record_path).is_dir() else Path(record_path).parent)
+    first = paths[0] if paths[0].is_dir() else paths[0].parent
+    folder = Path(output) if output else (first.parent if len(paths) > 1 and first.name.startswith("shard-") else first)
     path = write_record(record, folder, _sample_rows(items, [row["cache_key"] for row in rows], outputs, digests, scored))
     return RunResult(record, path)
