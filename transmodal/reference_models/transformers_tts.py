@@ -1,10 +1,10 @@
 """Text-to-speech through Hugging Face transformers: VITS / MMS-TTS and SpeechT5.
 
 Loading: ``model`` is a local directory or a hub id (``facebook/mms-tts-eng``,
-``microsoft/speecht5_tts``). Hub ids are resolved from the local Hugging Face
-cache only (``snapshot_download(local_files_only=True)``), so a run never
-downloads: fetch the weights beforehand (``transmodal prefetch`` or
-``hf download ID``) on a machine with access, or pass a directory.
+``microsoft/speecht5_tts``). Hub ids resolve through
+:func:`transmodal.reference_models.weights.resolve`: an offline bundle
+(``--offline-bundle``, written by ``transmodal prefetch``), then the local Hugging Face
+cache, then a download only when the network is allowed (``HF_HUB_OFFLINE`` unset).
 
 Seeds. Both models sample at inference: VITS draws ``torch.randn`` noise for the
 stochastic duration predictor (scaled by ``noise_scale_duration``) and the prior
@@ -36,19 +36,16 @@ from transmodal.types import Audio, Modality, ModelCard, ModelEntry, Sample, Tra
 
 
 def resolve_dir(name_or_path: str, revision: str | None = None) -> Path:
-    """A local directory holding the model: ``name_or_path`` itself or its cached hub snapshot."""
-    path = Path(name_or_path).expanduser()
-    if path.is_dir():
-        return path
-    try:
-        from huggingface_hub import snapshot_download
+    """A local directory holding the model: a path, an offline bundle's copy, the HF cache, or the hub.
 
-        return Path(snapshot_download(name_or_path, revision=revision, local_files_only=True))
-    except Exception as error:  # offline cache miss, bad id, ...
-        raise TransmodalError(
-            f"model {name_or_path!r} is neither a directory nor in the local Hugging Face cache; "
-            f"prefetch it with: hf download {name_or_path}"
-        ) from error
+    Resolution is :func:`transmodal.reference_models.weights.resolve`, shared by every adapter.
+    """
+    from transmodal.reference_models import weights
+
+    path = Path(weights.resolve(name_or_path, revision=revision))
+    if not path.is_dir():
+        raise TransmodalError(f"model {name_or_path!r} must be a folder saved with save_pretrained, got the file {path}")
+    return path
 
 
 def directory_hashes(directory: Path) -> dict[str, str]:
