@@ -93,3 +93,17 @@ def test_real_whisper_judge_on_espeak_speech(tmp_path):
     assert len(metric.last_transcripts) == 2 and all(t for _, t in metric.last_transcripts)
     assert value.value < 0.3, metric.last_transcripts  # clear synthetic speech is mostly understood
     assert "judge:whisper-base" in metric.signature()
+
+
+def test_transcripts_are_memoised_on_disk_across_processes(tmp_path, monkeypatch):
+    from transmodal.metrics import intelligibility
+
+    monkeypatch.setenv("TRANSMODAL_CACHE", str(tmp_path))
+    judge = FakeASR({100: "hello world", 200: "good bye"})
+    samples = [Sample("a", "hello world"), Sample("b", "good bye")]
+    first = IntelligibilityWER(judge=judge).evaluate([_audio(100), _audio(200)], samples).value
+    assert len(judge.calls) == 1 and len(list((tmp_path / "judges").rglob("*.txt"))) == 2
+    monkeypatch.setattr(intelligibility, "_TRANSCRIPTS", {})  # a fresh process: only the disk memo remains
+    again = IntelligibilityCER(judge=judge).evaluate([_audio(100), _audio(200)], samples).value
+    assert len(judge.calls) == 1  # no second ASR pass
+    assert first == 0.0 and again == 0.0

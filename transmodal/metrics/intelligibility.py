@@ -22,9 +22,10 @@ decodes deterministically (beam search, temperature 0).
 Transcripts are raw outputs worth keeping (re-score after a normaliser change without
 re-running ASR): after ``state()`` they are in ``metric.last_transcripts`` (a list of
 ``(sample_id, transcript)`` in order) and accumulate in ``metric.transcripts``
-(``{sample_id: transcript}``); the runner writes them to the per-sample JSONL. Within a
-process, transcripts are memoised by (judge fingerprint, audio content hash), so the WER
-and CER columns of one run transcribe each clip once. The signature pins the judge name and fingerprint and
+(``{sample_id: transcript}``); the runner writes them to the per-sample JSONL. Transcripts
+are memoised by (judge fingerprint, audio content hash), in the process and on disk under
+``$TRANSMODAL_CACHE/judges/``, so the WER and CER columns of a run, and any re-scoring
+after a normaliser change, transcribe each clip once. The signature pins the judge name and fingerprint and
 the normaliser name and version.
 """
 
@@ -41,6 +42,42 @@ DEFAULT_JUDGE = "whisper-base"
 _LOADED: dict[str, Any] = {}
 # (judge fingerprint, audio content hash) -> transcript: WER and CER of one run share one ASR pass
 _TRANSCRIPTS: dict[tuple[str, str], str] = {}
+
+
+def _transcript_file(key: tuple[str, str]):
+    """Disk memo of one transcript: ``$TRANSMODAL_CACHE/judges/<judge fp>/<audio sha256>.txt``."""
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("TRANSMODAL_CACHE") or Path.home() / ".cache" / "transmodal")
+    return root / "judges" / key[0][:32] / f"{key[1]}.txt"
+
+
+def _remembered(key: tuple[str, str]) -> bool:
+    """True when the transcript is memoised in this process or on disk (then loaded)."""
+    if key in _TRANSCRIPTS:
+        return True
+    path = _transcript_file(key)
+    if path.is_file():
+        _TRANSCRIPTS[key] = path.read_text(encoding="utf-8")
+        return True
+    return False
+
+
+def _remember(key: tuple[str, str], text: str) -> None:
+    import os
+    import tempfile
+
+    _TRANSCRIPTS[key] = text
+    path = _transcript_file(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError:  # an unwritable cache only costs a re-transcription later
+        pass
 
 
 def _load_judge(name: str, params: Mapping[str, Any], device: str | None) -> Any:
@@ -103,14 +140,15 @@ class _Intelligibility(SumMetric):
         judge_fp = str(self.judge.fingerprint())
         audios = [load_audio(output) for output in outputs]
         keys = [(judge_fp, content_hash(audio)) for audio in audios]
-        todo = [i for i, key in enumerate(keys) if key not in _TRANSCRIPTS]
+        todo = [i for i, key in enumerate(keys) if not _remembered(key)]
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
             batch = [Sample(id=samples[i].id, source=audios[i]) for i in chunk]
             got = list(self.judge.translate(batch, [0] * len(batch)))
             if len(got) != len(batch) or not all(isinstance(t, str) for t in got):
                 raise TransmodalError(f"ASR judge {self.judge_name} must return one string per audio")
-            _TRANSCRIPTS.update(zip((keys[i] for i in chunk), got))
+            for i, text in zip(chunk, got):
+                _remember(keys[i], text)
         texts = [_TRANSCRIPTS[key] for key in keys]
         self.last_transcripts = [(sample.id, text) for sample, text in zip(samples, texts)]
         self.transcripts.update(self.last_transcripts)
