@@ -53,7 +53,7 @@ class MetricResult:
     name: str
     label: str
     display_name: str
-    higher_is_better: bool
+    higher_is_better: bool | None
     kind: str
     signature: str
     value: float

@@ -190,7 +190,7 @@ class MetricInfo:
 
     name: str
     display_name: str
-    higher_is_better: bool
+    higher_is_better: bool | None  # None: informational, no better direction (e.g. duration)
     kind: str  # "per_sample" | "corpus" | "distributional"
     description: str = ""
     scale: str = ""  # e.g. "%", "x10"; informational

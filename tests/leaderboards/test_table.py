@@ -28,3 +28,14 @@ def test_rows_sorted_best_first_and_signatures_kept_apart(tmp_path):
     assert "0.5000 [0.3000, 0.7000]" in text  # 4 significant digits
     markdown = render_markdown([table])
     assert record.metrics[0].signature in markdown and "|norm:basic" in markdown
+
+
+def test_informational_columns_never_decide_the_order(tmp_path):
+    record, worse, _ = _records(tmp_path)
+    info = dataclasses.replace(record.metrics[0], name="audio-duration", label="audio-duration", display_name="Duration (s)",
+                               higher_is_better=None, signature="audio-duration|transmodal:0.1.0")
+    first = dataclasses.replace(worse, metrics=[dataclasses.replace(info, value=1.0), *worse.metrics])
+    second = dataclasses.replace(record, metrics=[dataclasses.replace(info, value=9.0), *record.metrics])
+    (table,) = build_tables([first, second])
+    assert table.columns[0].header == "Duration (s) (info)"
+    assert [row[0] for row in table.rows] == [record.model.name, "worse"]  # ordered by exact match, not duration

@@ -3,7 +3,8 @@
 One table per task (and data set), one row per model, one column per metric *signature*: two
 records whose metric signatures differ (another normaliser, tokenizer, judge or
 library version) never share a column; the second gets a ``#hash`` suffix.
-Rows are sorted best first by the column most models have. Cells show the value
+Rows are sorted best first by the column most models have; informational columns
+(no better direction, such as duration) never decide the order. Cells show the value
 and its 95% interval.
 """
 
@@ -24,14 +25,14 @@ from transmodal.records import MetricResult, RunRecord, find_records, read_recor
 class Column:
     label: str
     display_name: str
-    higher_is_better: bool
+    higher_is_better: bool | None
     signature: str
     suffix: str
     show_options: bool = False  # set when another column has the same display name
 
     @property
     def header(self) -> str:
-        arrow = "↑" if self.higher_is_better else "↓"
+        arrow = {True: "↑", False: "↓", None: "(info)"}[self.higher_is_better]
         options = self.label[self.label.index("[") :] if "[" in self.label and self.show_options else ""
         return f"{self.display_name}{options}{self.suffix} {arrow}"
 
@@ -92,7 +93,8 @@ def build_tables(records: Iterable[RunRecord]) -> list[Table]:
         names = [c.display_name for c in columns]
         columns = [dataclasses.replace(c, show_options=names.count(c.display_name) > 1) for c in columns]
         if columns:
-            main = max(range(len(columns)), key=lambda i: (sum(i in cells for _, cells, _ in rows), -i))
+            main = max(range(len(columns)), key=lambda i: (columns[i].higher_is_better is not None,
+                                                           sum(i in cells for _, cells, _ in rows), -i))
             sign = -1.0 if columns[main].higher_is_better else 1.0
             rows.sort(key=lambda row: sign * row[1][main].value if main in row[1] else math.inf)
         tables.append(Table(task, columns, rows))

@@ -160,7 +160,7 @@ class SISNR(_ReferenceAudioMetric):
 class AudioDuration(MeanMetric):
     """Mean duration in seconds of the output audio (informational)."""
 
-    info = MetricInfo("audio-duration", "Duration (s)", False, "per_sample",
+    info = MetricInfo("audio-duration", "Duration (s)", None, "per_sample",
                       "mean output length in seconds; informational, not a quality score", "s")
 
     def values(self, outputs: Sequence, samples: Sequence[Sample]) -> np.ndarray:

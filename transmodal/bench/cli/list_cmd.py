@@ -26,7 +26,7 @@ def _describe(kind: str, name: str) -> str:
         return f"  {name:28s} {direction:16s} {obj.card.license:14s} {offline}"
     info = getattr(obj, "info", None)
     if info is not None:
-        arrow = "higher is better" if info.higher_is_better else "lower is better"
+        arrow = {True: "higher is better", False: "lower is better", None: "informational"}[info.higher_is_better]
         return f"  {name:28s} {info.display_name} ({info.kind}, {arrow})"
     return f"  {name}"
 
