@@ -59,6 +59,7 @@ class RunSpec:
     output_dir: Path = Path("runs")
     metrics: tuple[MetricSpec, ...] | None = None  # None: the task's own metrics
     data: Path | None = None  # the task on the user's own files instead of its built-in data
+    task_params: Mapping[str, Any] = field(default_factory=dict)  # arguments of a task builder
     progress: bool = True
 
 
@@ -68,14 +69,21 @@ class RunResult:
     path: Path
 
 
-def get_task(name: str, data: str | Path | None = None) -> TaskSpec:
-    """A registered task, or ``package.module:attr`` naming a TaskSpec (or a function returning one).
+def get_task(name: str, data: str | Path | None = None, params: Mapping[str, Any] | None = None) -> TaskSpec:
+    """A registered task, or ``package.module:attr`` naming a TaskSpec or a task builder.
 
-    With ``data``, the task's modalities and metrics apply to the user's own files.
+    Builders (e.g. ``coco-t2i``, ``karpathy-captions``) are called with ``params``
+    (``--task-param key=value``). With ``data``, the task's modalities and metrics apply
+    to the user's own files.
     """
     task = registry.tasks.get(name)
     if callable(task) and not isinstance(task, TaskSpec):
-        task = task()
+        try:
+            task = task(**dict(params or {}))
+        except TypeError as error:
+            raise TransmodalError(f"task builder {name!r}: {error} (pass --task-param key=value)") from error
+    elif params:
+        raise TransmodalError(f"task {name!r} takes no --task-param; it is a fixed task")
     if not isinstance(task, TaskSpec):
         raise TransmodalError(f"task {name!r} is registered as {type(task).__name__}, not a TaskSpec")
     if data is not None:
@@ -205,7 +213,7 @@ def _record(spec_like: dict, task_ref: str, task: TaskSpec, items, fingerprint, 
         seed_rule=SEED_RULE,
         shard={"index": spec_like["shard"][0], "count": spec_like["shard"][1]},
         generation=dict(task.generation),
-        settings={key: spec_like.get(key) for key in ("limit", "batch_size", "device", "data")},
+        settings={key: spec_like.get(key) for key in ("limit", "batch_size", "device", "data", "task_params")},
         environment=_environment(spec_like["device"]),
         timings=timings,
     )
@@ -214,7 +222,7 @@ def _record(spec_like: dict, task_ref: str, task: TaskSpec, items, fingerprint, 
 def run(spec: RunSpec) -> RunResult:
     """Evaluate ``spec.model`` on ``spec.task``; returns the written record."""
     started = time.perf_counter()
-    task = get_task(spec.task, spec.data)
+    task = get_task(spec.task, spec.data, spec.task_params)
     samples = select(load_samples(spec.task, task), spec.limit, spec.shard)
     items = plan(task, samples, spec.replicates, spec.seed)
     cache = OutputCache(spec.cache_dir)
@@ -251,7 +259,8 @@ def run(spec: RunSpec) -> RunResult:
         real_time_factor=(gen.model_s / gen.audio_seconds) if gen.audio_seconds else None,
     )
     settings = {"replicates": spec.replicates, "seed": spec.seed, "shard": spec.shard, "device": spec.device,
-                "limit": spec.limit, "batch_size": spec.batch_size, "data": str(spec.data) if spec.data else None}
+                "limit": spec.limit, "batch_size": spec.batch_size, "data": str(spec.data) if spec.data else None,
+                "task_params": dict(spec.task_params)}
     record = _record(settings, spec.task, task, items, fingerprint, loaded.name, loaded.params, loaded.card, scored, timings)
     rows = _sample_rows(items, keys, outputs, [digest for _, digest in fetched], scored)
     folder_name = task.name if spec.data is None else f"{task.name}@{Path(spec.data).stem}"
@@ -279,7 +288,7 @@ def rescore(
         same = (other.task.ref, other.model.fingerprint, other.base_seed, other.replicates, other.settings.get("data"))
         if same != (old.task.ref, old.model.fingerprint, old.base_seed, old.replicates, old.settings.get("data")):
             raise TransmodalError("records to merge must come from one run: same task, model fingerprint, seed and data")
-    task = get_task(old.task.ref, old.settings.get("data"))
+    task = get_task(old.task.ref, old.settings.get("data"), old.settings.get("task_params"))
     samples = load_samples(old.task.ref, task)
     by_id = {sample.id: sample for sample in samples}
     position = {sample.id: i for i, sample in enumerate(samples)}

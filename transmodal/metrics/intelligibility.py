@@ -141,14 +141,19 @@ class _Intelligibility(SumMetric):
         audios = [load_audio(output) for output in outputs]
         keys = [(judge_fp, content_hash(audio)) for audio in audios]
         todo = [i for i, key in enumerate(keys) if not _remembered(key)]
-        for start in range(0, len(todo), self.batch_size):
-            chunk = todo[start : start + self.batch_size]
-            batch = [Sample(id=samples[i].id, source=audios[i]) for i in chunk]
-            got = list(self.judge.translate(batch, [0] * len(batch)))
-            if len(got) != len(batch) or not all(isinstance(t, str) for t in got):
-                raise TransmodalError(f"ASR judge {self.judge_name} must return one string per audio")
-            for i, text in zip(chunk, got):
-                _remember(keys[i], text)
+        from tqdm.auto import tqdm
+
+        # progress shows on a terminal only (disable=None), like the runner's generation bar
+        with tqdm(total=len(todo), desc=f"judge {self.judge_name}", unit="clip", disable=None, leave=False) as bar:
+            for start in range(0, len(todo), self.batch_size):
+                chunk = todo[start : start + self.batch_size]
+                batch = [Sample(id=samples[i].id, source=audios[i]) for i in chunk]
+                got = list(self.judge.translate(batch, [0] * len(batch)))
+                if len(got) != len(batch) or not all(isinstance(t, str) for t in got):
+                    raise TransmodalError(f"ASR judge {self.judge_name} must return one string per audio")
+                for i, text in zip(chunk, got):
+                    _remember(keys[i], text)
+                bar.update(len(chunk))
         texts = [_TRANSCRIPTS[key] for key in keys]
         self.last_transcripts = [(sample.id, text) for sample, text in zip(samples, texts)]
         self.transcripts.update(self.last_transcripts)

@@ -4,6 +4,13 @@ One task per file under ``transmodal/tasks/``; nothing here is imported until us
 """
 
 BUILTIN_TASKS: dict[str, str] = {
+    # builders over the user's local copies of public data sets (run with --task-param key=value)
+    "coco-t2i": "transmodal.tasks.text_to_image:coco_t2i_task",
+    "karpathy-captions": "transmodal.tasks.image_to_text:karpathy_captions_task",
+    "karpathy-retrieval": "transmodal.tasks.retrieval:karpathy_retrieval_task",
+    "image-text-retrieval": "transmodal.tasks.retrieval:image_text_retrieval_task",
+    "clap-audio-text": "transmodal.tasks.retrieval:clap_audio_text_task",
+    "speech-corpus": "transmodal.tasks.speech_to_text:speech_task_from_corpus",
     "tts-roundtrip": "transmodal.tasks.round_trips:TTS_ROUNDTRIP",
     "ocr-roundtrip": "transmodal.tasks.round_trips:OCR_ROUNDTRIP",
     "asr-tts-roundtrip": "transmodal.tasks.round_trips:ASR_TTS_ROUNDTRIP",

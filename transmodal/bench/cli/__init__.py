@@ -7,6 +7,7 @@ shows the traceback. Ctrl-C exits 130 after saying that finished work is cached.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 import warnings
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"transmodal: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except KeyboardInterrupt:
         print("\ntransmodal: interrupted; finished outputs are cached, rerun the same command to continue", file=sys.stderr)
         return 130

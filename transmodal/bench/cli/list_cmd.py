@@ -24,6 +24,11 @@ def _describe(kind: str, name: str) -> str:
         direction = f"{obj.source.value}->{obj.target.value}" if obj.target else f"{obj.source.value} embedder"
         offline = "offline" if obj.card.offline else f"needs weights: {obj.card.prefetch or obj.card.weights_source}"
         return f"  {name:28s} {direction:16s} {obj.card.license:14s} {offline}"
+    if kind == "tasks" and callable(obj):
+        import inspect
+
+        needed = [p.name for p in inspect.signature(obj).parameters.values() if p.default is inspect.Parameter.empty]
+        return f"  {name:28s} builder: --task-param {' '.join(f'{p}=...' for p in needed)}"
     info = getattr(obj, "info", None)
     if info is not None:
         arrow = {True: "higher is better", False: "lower is better", None: "informational"}[info.higher_is_better]

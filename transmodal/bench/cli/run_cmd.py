@@ -17,6 +17,8 @@ def add_parser(sub) -> None:
     parser.add_argument("--model-param", action="append", metavar="KEY=VALUE", help="model parameter (repeatable)")
     add_scoring_flags(parser, "score with these metrics instead of the task's")
     parser.add_argument("--data", type=Path, help="run the task on your own files: manifest (JSONL/CSV/TSV), folder, LibriSpeech/Common Voice/HF dataset folder")
+    parser.add_argument("--task-param", action="append", metavar="KEY=VALUE",
+                        help="argument of a task builder such as coco-t2i or karpathy-captions (repeatable)")
     parser.add_argument("--limit", type=int, help="first N samples only")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--shard", default="0/1", help="i/N: evaluate every N-th sample from i")
@@ -28,7 +30,8 @@ def add_parser(sub) -> None:
 
 def handle(args) -> int:
     activate_bundle(args)
-    metrics = metric_specs(args, lambda: get_task(args.task, args.data).metrics)
+    task_params = parse_pairs(args.task_param, "--task-param")
+    metrics = metric_specs(args, lambda: get_task(args.task, args.data, task_params).metrics)
     spec = RunSpec(
         task=args.task,
         model=args.model,
@@ -43,6 +46,7 @@ def handle(args) -> int:
         output_dir=args.output,
         metrics=metrics,
         data=args.data,
+        task_params=task_params,
         progress=not args.no_progress,
     )
     result = run(spec)

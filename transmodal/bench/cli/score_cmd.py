@@ -27,7 +27,7 @@ def add_parser(sub) -> None:
 def handle(args) -> int:
     activate_bundle(args)
     old = read_record(args.record[0])
-    metrics = metric_specs(args, lambda: get_task(old.task.ref, old.settings.get("data")).metrics)
+    metrics = metric_specs(args, lambda: get_task(old.task.ref, old.settings.get("data"), old.settings.get("task_params")).metrics)
     result = rescore(args.record, metrics, args.cache_dir, args.output)
     if len(args.record) > 1:
         print(f"merged {len(args.record)} records")
