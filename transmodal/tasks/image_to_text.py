@@ -30,17 +30,19 @@ CAPTION_METRICS = (
     MetricSpec("ref-clip-score"),
 )
 
+OCR_METRICS = (
+    MetricSpec("cer", {"normalizer": "basic"}),
+    MetricSpec("wer", {"normalizer": "basic"}),
+    MetricSpec("bleu"),
+)
+
 RENDERED_TEXT_OCR = TaskSpec(
     name="rendered-text-ocr",
     source=Modality.IMAGE,
     target=Modality.TEXT,
     load=rendered_text.load_rendered_text,
     dataset_id=rendered_text.dataset_id(),
-    metrics=(
-        MetricSpec("cer", {"normalizer": "basic"}),
-        MetricSpec("wer", {"normalizer": "basic"}),
-        MetricSpec("bleu"),
-    ),
+    metrics=OCR_METRICS,
     description="OCR of 30 English sentences rendered in DejaVu Sans 28 px (CER/WER with the basic normaliser, BLEU).",
 )
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 
 from transmodal.tasks.datasets import librivox_mini, tts_sentences
+from transmodal.tasks.image_to_text import OCR_METRICS
 from transmodal.tasks.datasets.photos_mini import dataset_id as photos_dataset_id
 from transmodal.tasks.datasets.photos_mini import load_photos_mini
 from transmodal.tasks.datasets.rendered_text import SENTENCES, dataset_id as rendered_dataset_id
@@ -53,7 +54,7 @@ OCR_ROUNDTRIP = TaskSpec(
     target=Modality.TEXT,
     load=_rendered_sentences,
     dataset_id="text-of-" + rendered_dataset_id(),
-    metrics=(MetricSpec("cer", {"normalizer": "basic"}), MetricSpec("wer", {"normalizer": "basic"}), MetricSpec("bleu")),
+    metrics=OCR_METRICS,  # the same columns as rendered-text-ocr, so the two tables compare
     description="text->image->text on the rendered-text sentences: CER/WER/BLEU of the returned text vs the input",
 )
 
