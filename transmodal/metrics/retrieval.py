@@ -48,6 +48,8 @@ distinct candidate sets were pooled.
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 from typing import Sequence
 
@@ -228,6 +230,12 @@ class _RankMetric(Metric):
             raise TransmodalError(f"unknown retrieval direction {direction!r}; use one of {known}")
         self.direction = DIRECTION_ALIASES.get(direction, direction)
         self.block_size = int(block_size)
+        # the column shows the direction as the task named it (e.g. "MRR (source to references)")
+        label = f"{self._display_base()} ({direction.replace('_', ' ')})"
+        self.info = dataclasses.replace(type(self).info, display_name=label)
+
+    def _display_base(self) -> str:
+        return type(self).info.display_name
 
     def state(self, outputs: Sequence, samples: Sequence[Sample]) -> np.ndarray:
         sources, references, owner = _split_outputs(outputs, samples)
@@ -291,15 +299,15 @@ class RecallAtK(_RankMetric):
     """Recall@K (hit rate): fraction of queries whose first relevant candidate ranks < K."""
 
     name = "recall@k"
-    info = MetricInfo("recall@k", "R@K", True, "corpus", "fraction of queries with a relevant candidate in the top K")
+    info = MetricInfo("recall@k", "R@K", True, "corpus",
+                      "fraction of queries with a relevant candidate in the top K (CLIP_benchmark hit rate)")
 
     def __init__(self, k: int = 1, direction: str = "text_to_image", block_size: int = DEFAULT_BLOCK) -> None:
-        super().__init__(direction, block_size)
         self.k = _check_k(k)
-        self.info = MetricInfo(
-            "recall@k", f"R@{self.k} ({direction.replace('_', ' ')})", True, "corpus",
-            f"fraction of queries with a relevant candidate in the top {self.k} (CLIP_benchmark hit rate)",
-        )
+        super().__init__(direction, block_size)
+
+    def _display_base(self) -> str:
+        return f"R@{self.k}"
 
     def values(self, ranks: np.ndarray) -> np.ndarray:
         return (ranks < self.k).astype(np.float64)
@@ -314,11 +322,6 @@ class MeanReciprocalRank(_RankMetric):
     name = "mrr"
     info = MetricInfo("mrr", "MRR", True, "corpus", "mean reciprocal rank of the first relevant candidate")
 
-    def __init__(self, direction: str = "text_to_image", block_size: int = DEFAULT_BLOCK) -> None:
-        super().__init__(direction, block_size)
-        self.info = MetricInfo("mrr", f"MRR ({direction.replace('_', ' ')})", True, "corpus",
-                               "mean reciprocal rank of the first relevant candidate")
-
     def values(self, ranks: np.ndarray) -> np.ndarray:
         return 1.0 / (ranks + 1.0)
 
@@ -328,11 +331,6 @@ class MedianRank(_RankMetric):
 
     name = "median-rank"
     info = MetricInfo("median-rank", "MedR", False, "corpus", "median 1-based rank of the first relevant candidate")
-
-    def __init__(self, direction: str = "text_to_image", block_size: int = DEFAULT_BLOCK) -> None:
-        super().__init__(direction, block_size)
-        self.info = MetricInfo("median-rank", f"MedR ({direction.replace('_', ' ')})", False, "corpus",
-                               "median 1-based rank of the first relevant candidate")
 
     def values(self, ranks: np.ndarray) -> np.ndarray:
         return ranks + 1.0
