@@ -91,7 +91,13 @@ def add_scoring_flags(parser: argparse.ArgumentParser, metric_help: str) -> None
     parser.add_argument("--normalizer", help="text normaliser for metrics that take one (none, basic, whisper-en)")
 
 
-def metric_specs(args, task_metrics: Callable[[], tuple[MetricSpec, ...]]) -> tuple[MetricSpec, ...]:
-    """``--metric`` specs, else ``task_metrics()`` (called only then), with ``--normalizer`` applied."""
+def metric_specs(args, task_metrics: Callable[[], tuple[MetricSpec, ...]]) -> tuple[MetricSpec, ...] | None:
+    """``--metric`` specs, else ``task_metrics()``, with ``--normalizer`` applied.
+
+    None when neither flag is given: the runner then uses the task's own metrics, and the
+    task (whose loading may read a whole data set) is resolved once, by the runner.
+    """
+    if not args.metric and not args.normalizer:
+        return None
     metrics = tuple(parse_metric(m) for m in args.metric) if args.metric else task_metrics()
     return apply_normalizer(metrics, args.normalizer)
